@@ -1,0 +1,89 @@
+//! Argument parsing and dispatch; one file per subcommand.
+
+mod classify;
+mod embed;
+mod models;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use stance::hub::Resolver;
+
+/// Stance and summaries of Afghanistan–Pakistan news, with a local transformer.
+#[derive(Debug, Parser)]
+#[command(name = "stance", version, about)]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every subcommand understands.
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// Encoder: a registry id (default: sentence-transformers/all-MiniLM-L6-v2) or a local folder
+    /// holding config.json, tokenizer.json and model.safetensors.
+    #[arg(long, global = true, env = "STANCE_MODEL")]
+    pub model: Option<String>,
+    /// Never use the network: only a local folder or the Hugging Face cache.
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// Worker threads for inference (default: all cores).
+    #[arg(long, global = true)]
+    pub threads: Option<usize>,
+}
+
+impl GlobalArgs {
+    /// Resolver from the environment and these flags.
+    pub fn resolver(&self) -> Resolver {
+        Resolver::from_env().with_offline(self.offline)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Stance, evidence and a short summary for every article.
+    Classify(classify::ClassifyArgs),
+    /// Embed texts: one JSON line per file, or per line of stdin.
+    Embed(embed::EmbedArgs),
+    /// List or fetch models.
+    #[command(subcommand)]
+    Models(models::ModelsCommand),
+}
+
+/// Parses arguments, runs the subcommand, prints the whole error chain, returns the exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STANCE_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .without_time()
+        .with_target(false)
+        .init();
+    if let Some(threads) = cli.global.threads {
+        if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build_global() {
+            eprintln!("stance: warning: --threads {threads}: {e}");
+        }
+    }
+    let outcome = match cli.command {
+        Command::Classify(args) => classify::run(&cli.global, args),
+        Command::Embed(args) => embed::run(&cli.global, args),
+        Command::Models(cmd) => models::run(&cli.global, cmd),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("stance: error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
+}

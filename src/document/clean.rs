@@ -1,0 +1,465 @@
+//! Cleaning: HTML to text, whitespace normalisation, and removal of web-page clutter.
+//!
+//! [`clean_paragraphs`] normalises line endings and unicode whitespace, runs every line through the
+//! ordered [`CLUTTER_RULES`] (the first rule with a verdict wins), and re-joins hard-wrapped lines.
+//! [`clean_text`] adds [`strip_dateline`] and joins paragraphs with blank lines. A line is clutter
+//! only when the whole (short) line matches; the same words inside a long paragraph are content.
+
+use scraper::{ElementRef, Html, Node, Selector};
+
+use super::sentences::{bullet_len, ends_sentence};
+
+/// What a clutter rule decides about one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict<'a> {
+    /// Not this rule's business; the next rule looks at the line.
+    Keep,
+    /// The whole line is clutter.
+    Drop,
+    /// Clutter glued to the front of content ("SEE ALSO: …HeadlineThe text…"): keep this part.
+    KeepPart(&'a str),
+}
+
+/// One named clutter rule, given a trimmed, whitespace-normalised line.
+#[derive(Clone, Copy)]
+pub struct ClutterRule {
+    /// Short name, reported by [`clutter_rule`] (tests, debugging).
+    pub name: &'static str,
+    /// The check itself.
+    pub check: fn(&str) -> Verdict<'_>,
+}
+
+const fn rule(name: &'static str, check: fn(&str) -> Verdict<'_>) -> ClutterRule {
+    ClutterRule { name, check }
+}
+
+/// The clutter rules, in the order they are tried. General patterns only, never site-specific text.
+pub const CLUTTER_RULES: &[ClutterRule] = &[
+    rule("symbols", symbols),
+    rule("label", label),
+    rule("link", link),
+    rule("social", social),
+    rule("newsletter", newsletter),
+    rule("cookies", cookies),
+    rule("copyright", copyright),
+    rule("notice", notice),
+    rule("click-here", click_here),
+    rule("byline", byline),
+    rule("date", date),
+    rule("credit", credit),
+    rule("fragment", fragment),
+    rule("kicker", kicker),
+];
+
+/// The first rule with a verdict on `line`, and that verdict; `None` when the line is content.
+pub fn clutter_verdict(line: &str) -> Option<(&'static str, Verdict<'_>)> {
+    let line = line.trim();
+    CLUTTER_RULES.iter().find_map(|r| match (r.check)(line) {
+        Verdict::Keep => None,
+        verdict => Some((r.name, verdict)),
+    })
+}
+
+/// Name of the rule that drops or trims `line`, if any.
+pub fn clutter_rule(line: &str) -> Option<&'static str> {
+    clutter_verdict(line).map(|(name, _)| name)
+}
+
+/// Cleans raw article text: normalised whitespace, no clutter lines, no dateline on the lead, and
+/// paragraphs separated by one blank line.
+pub fn clean_text(raw: &str) -> String {
+    let mut paragraphs = clean_paragraphs(raw);
+    strip_lead_dateline(&mut paragraphs);
+    paragraphs.join("\n\n")
+}
+
+/// Removes the dateline from the first of the first three paragraphs that has one (a standfirst
+/// may come before the lead).
+pub fn strip_lead_dateline(paragraphs: &mut [String]) {
+    for p in paragraphs.iter_mut().take(3) {
+        let rest = strip_dateline(p);
+        if rest.len() != p.len() {
+            *p = rest.to_string();
+            return;
+        }
+    }
+}
+
+/// Cleaned paragraphs in order: whitespace normalised, clutter dropped, Markdown heading markers
+/// removed, hard-wrapped lines re-joined (a line continues the previous one when that one has no
+/// final punctuation and the line starts in lowercase, or the whole block is wrapped).
+pub fn clean_paragraphs(raw: &str) -> Vec<String> {
+    let mut paragraphs = Vec::new();
+    for block in normalize(raw).split("\n\n") {
+        let lines: Vec<&str> = block.lines().filter_map(clean_line).collect();
+        let wrapped = looks_wrapped(&lines);
+        let mut current = String::new();
+        for line in lines {
+            let joins = !current.is_empty()
+                && bullet_len(line) == 0
+                && !ends_sentence(&current)
+                && (wrapped || line.starts_with(char::is_lowercase));
+            if joins {
+                current.push(' ');
+            } else if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+            current.push_str(line);
+        }
+        if !current.is_empty() {
+            paragraphs.push(current);
+        }
+    }
+    paragraphs
+}
+
+/// The kept part of one line (heading marker removed, glued clutter cut off), or `None` when the
+/// line is empty or clutter. Bullet markers are ignored when judging.
+pub fn clean_line(line: &str) -> Option<&str> {
+    let mut line = line.trim();
+    let hashes = line.len() - line.trim_start_matches('#').len();
+    if (1..=6).contains(&hashes) && line[hashes..].starts_with(' ') {
+        line = line[hashes..].trim_start();
+    }
+    let kept = match clutter_verdict(&line[bullet_len(line)..]) {
+        None => line,
+        Some((_, Verdict::KeepPart(rest))) => rest.trim(),
+        Some(_) => return None,
+    };
+    Some(kept).filter(|l| !l.is_empty())
+}
+
+/// Three or more lines, most without final punctuation, none wider than a typewriter: hard-wrapped.
+fn looks_wrapped(lines: &[&str]) -> bool {
+    let head = &lines[..lines.len().saturating_sub(1)];
+    let open = head.iter().filter(|l| !ends_sentence(l)).count();
+    head.len() >= 2 && open * 3 >= head.len() * 2 && head.iter().all(|l| l.chars().count() <= 100)
+}
+
+/// Normalises line endings and unicode whitespace (NBSP, thin spaces → space; zero-width space,
+/// BOM, soft hyphen removed; ZWNJ kept for Persian/Pashto script), collapses runs of spaces, trims
+/// lines and squeezes runs of blank lines to one.
+pub fn normalize(raw: &str) -> String {
+    let mut flat = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' => flat.push('\n'),
+            '\u{2029}' => flat.push_str("\n\n"),
+            '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' => {}
+            c if c.is_whitespace() => flat.push(' '),
+            c if c.is_control() => {}
+            c => flat.push(c),
+        }
+    }
+    let mut out = String::with_capacity(flat.len());
+    let mut gap = false;
+    for line in flat.split('\n') {
+        let words: Vec<&str> = line.split(' ').filter(|w| !w.is_empty()).collect();
+        if words.is_empty() {
+            gap = true;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if gap { "\n\n" } else { "\n" });
+        }
+        gap = false;
+        out.push_str(&words.join(" "));
+    }
+    out
+}
+
+/// Strips a leading dateline (`PESHAWAR: `, `ISLAMABAD (Reuters) — `, `Kabul, Afghanistan – `,
+/// `(AP) - `) from a paragraph and returns the rest; returns the paragraph when it has none.
+pub fn strip_dateline(paragraph: &str) -> &str {
+    let seps = [": ", " — ", " – ", " - ", " -- ", "—", "–"];
+    let found = seps.iter().filter_map(|s| paragraph.find(s).map(|i| (i, *s))).min();
+    let Some((at, sep)) = found.filter(|(at, _)| *at <= 80) else {
+        return paragraph;
+    };
+    let rest = paragraph[at + sep.len()..].trim_start();
+    let mut prefix = paragraph[..at].trim();
+    let mut agency = false;
+    if let Some(open) = prefix.rfind('(').filter(|_| prefix.ends_with(')')) {
+        agency = words(&prefix[open..]) <= 3;
+        prefix = prefix[..open].trim_end();
+    }
+    let parts: Vec<&str> = prefix.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    let upper = |w: &&str| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
+    let caps = |w: &&str| !w.chars().any(char::is_lowercase);
+    let place_caps = parts.first().is_some_and(caps)
+        && parts.iter().take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit())).all(caps);
+    let kind_ok = if sep == ": " { place_caps } else { place_caps || agency || prefix.contains(',') };
+    let starts = rest.starts_with(|c: char| !c.is_lowercase() && !",;:.".contains(c));
+    let valid = parts.iter().all(upper) && parts.len() <= 6 && (!parts.is_empty() || agency);
+    if valid && kind_ok && starts && words(rest) >= 3 {
+        rest
+    } else {
+        paragraph
+    }
+}
+
+/// `line` lowercased, with surrounding punctuation and symbols removed: what phrase rules compare.
+fn key(line: &str) -> String {
+    line.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()
+}
+
+fn words(line: &str) -> usize {
+    line.split_whitespace().count()
+}
+
+/// Whether `key` is, starts with, or contains one of the `|`-separated phrases.
+fn is_one_of(key: &str, phrases: &str) -> bool {
+    phrases.split('|').any(|p| p == key)
+}
+fn has_prefix(key: &str, phrases: &str) -> bool {
+    let whole_word = |p: &str| key.get(p.len()..).is_some_and(|r| !r.starts_with(char::is_alphanumeric));
+    phrases.split('|').any(|p| key.starts_with(p) && whole_word(p))
+}
+fn has_any(key: &str, phrases: &str) -> bool {
+    phrases.split('|').any(|p| key.contains(p))
+}
+
+fn drop_if(cond: bool) -> Verdict<'static> {
+    if cond {
+        Verdict::Drop
+    } else {
+        Verdict::Keep
+    }
+}
+
+fn symbols(line: &str) -> Verdict<'_> {
+    drop_if(!line.chars().any(char::is_alphanumeric))
+}
+
+/// Navigation and widget labels that make up a whole line.
+const LABELS: &str = "advertisement|advertisements|ad|sponsored|sponsored content|continue reading|\
+    read more|read full article|read the full article|read full story|full story|top stories|top story|\
+    trending|trending now|most read|most popular|latest news|breaking news|related|related stories|\
+    related articles|related news|more stories|you may also like|you might also like|recommended|\
+    recommended for you|also read|see also|share|share this|share this article|share this story|\
+    share this post|connect with us|follow us|tags|topics|comments|leave a comment|print|email|listen|\
+    listen to this article|skip to content|skip to main content|menu|home|back to top|editorial|\
+    opinion|watch|video|gallery|photos";
+
+fn label(line: &str) -> Verdict<'_> {
+    drop_if(is_one_of(&key(line), LABELS))
+}
+
+/// "See also: …", "Read more: …" link lines. When a headline is glued to the body with no space
+/// ("…Governance ModelThe Taliban said…"), the body is kept.
+fn link(line: &str) -> Verdict<'_> {
+    let lower = line.to_lowercase();
+    let colon = "see also|also read|read also|read more|related|more|recommended|watch|listen|must read"
+        .split('|')
+        .any(|p| lower.strip_prefix(p).is_some_and(|r| r.trim_start().starts_with(':')));
+    let loose = has_prefix(&lower, "read more|continue reading") && words(line) <= 12;
+    if !colon && !loose {
+        return Verdict::Keep;
+    }
+    let b = line.as_bytes();
+    let glued = (1..b.len()).find(|&i| {
+        b[i - 1].is_ascii_lowercase() && b[i].is_ascii_uppercase() && words(&line[..i]) >= 3
+    });
+    match glued.filter(|&i| colon && words(&line[i..]) >= 5) {
+        Some(i) => Verdict::KeepPart(&line[i..]),
+        None => drop_if(words(line) <= 25),
+    }
+}
+
+fn social(line: &str) -> Verdict<'_> {
+    let k = key(line);
+    let prefixed = has_prefix(&k, "share on|share via|share this|follow us|connect with us|join our|join us on|like us on|find us on");
+    let networks = " on facebook| on twitter| on x| on instagram| on whatsapp| on telegram| on youtube";
+    let follow = k.starts_with("follow ") && has_any(&k, networks);
+    drop_if((prefixed || follow) && words(line) <= 15)
+}
+
+fn newsletter(line: &str) -> Verdict<'_> {
+    let k = key(line);
+    let hit = has_any(&k, "newsletter|to your inbox|in your inbox")
+        || has_prefix(&k, "subscribe|sign up|sign in|log in|register|get the latest");
+    drop_if(hit && words(line) <= 30)
+}
+
+fn cookies(line: &str) -> Verdict<'_> {
+    drop_if(key(line).contains("cookie") && words(line) <= 50)
+}
+
+/// "© 2025 …", "Copyright (c) …", "Copyright © All rights reserved. …" (any length), and short
+/// lines with "all rights reserved".
+fn copyright(line: &str) -> Verdict<'_> {
+    let lower = line.to_lowercase();
+    let after = lower.strip_prefix("copyright").map(str::trim_start);
+    let marked = line.starts_with('©')
+        || after.is_some_and(|a| {
+            a.starts_with(['©', '(']) || a.starts_with(|c: char| c.is_ascii_digit()) || a.starts_with("all rights")
+        });
+    drop_if(marked || (lower.contains("all rights reserved") && words(line) <= 40))
+}
+
+/// Aggregator and syndication notices about the article rather than from it.
+fn notice(line: &str) -> Verdict<'_> {
+    let phrases = "read the full story|read the full article|read full article|full article on|\
+        originally published|originally appeared|this preview shows";
+    drop_if(has_any(&key(line), phrases) && words(line) <= 40)
+}
+
+fn click_here(line: &str) -> Verdict<'_> {
+    let k = key(line);
+    drop_if(has_prefix(&k, "click here|tap here") && words(line) <= 25 || k.contains("click here") && words(line) <= 12)
+}
+
+/// "By Staff Reporter", "By JANE DOE and John Roe | Reuters", "Reporting by …; Editing by …".
+fn byline(line: &str) -> Verdict<'_> {
+    let k = key(line);
+    let credits = "reporting by|additional reporting by|writing by|editing by|edited by|compiled by|written by|posted by";
+    if has_prefix(&k, credits) || (k.starts_with("author") && line.contains(':')) {
+        return drop_if(words(line) <= 30);
+    }
+    let Some(names) = ["By ", "by ", "BY "].iter().find_map(|p| line.strip_prefix(p)) else {
+        return Verdict::Keep;
+    };
+    let name_like = names.split_whitespace().all(|w| {
+        is_one_of(w, "and|&|in|for|from|with|at|||-|—|–|/")
+            || w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || c == '@')
+    });
+    drop_if(name_like && words(names) <= 10 && !line.ends_with(['!', '?']))
+}
+
+const MONTHS: &str = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|\
+    april|june|july|august|september|october|november|december";
+const WEEKDAYS: &str = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|\
+    friday|saturday|sunday";
+const TIME_WORDS: &str = "am|pm|a.m|p.m|ago|hour|hours|hr|hrs|minute|minutes|min|mins|day|days|week|\
+    weeks|read|just|now|today|yesterday|at|on|of|the";
+
+/// Whether a token may appear in a date line, and whether it is a date/time on its own.
+fn date_token(token: &str) -> (bool, bool) {
+    let w = token.trim_end_matches('.').to_lowercase();
+    let digits = w.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']);
+    let number = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.');
+    let core = number || is_one_of(&w, MONTHS) || is_one_of(&w, WEEKDAYS);
+    let zone = (2..=4).contains(&token.len()) && token.chars().all(|c| c.is_ascii_uppercase());
+    (core || zone || is_one_of(&w, TIME_WORDS), core)
+}
+
+/// Bare dates and times, optionally labelled: "October 14, 2025", "Updated: 14 Oct 2025, 10:32 PM",
+/// "Published", "5 min read"; also any short "Updated: …" / "Published: …" line.
+fn date(line: &str) -> Verdict<'_> {
+    let mut rest = line;
+    let mut labelled = false;
+    while let Some(label) = ["last updated", "first published", "updated", "published", "posted", "date", "on", "at"]
+        .into_iter()
+        .find(|l| rest.get(..l.len()).is_some_and(|h| h.eq_ignore_ascii_case(l)) && !rest[l.len()..].starts_with(char::is_alphanumeric))
+    {
+        rest = rest[label.len()..].trim_start();
+        if let Some(r) = rest.strip_prefix(':') {
+            (labelled, rest) = (true, r.trim_start());
+        }
+    }
+    if rest.is_empty() {
+        return Verdict::Drop;
+    }
+    let tokens: Vec<(bool, bool)> = rest
+        .split(|c: char| c.is_whitespace() || ",|/–—-·•()".contains(c))
+        .filter(|t| !t.is_empty())
+        .map(date_token)
+        .collect();
+    let bare = tokens.len() <= 12 && tokens.iter().all(|t| t.0) && tokens.iter().any(|t| t.1);
+    drop_if(bare || (labelled && words(line) <= 10))
+}
+
+/// Image credits ("Photo: …", "File photo") and a lone parenthesised source such as "(Reuters)".
+fn credit(line: &str) -> Verdict<'_> {
+    let lower = line.to_lowercase();
+    let prefixes = "photo:|photo by|photo credit|photograph|image:|image credit|image by|picture:|\
+        file photo|credit:|courtesy|illustration:";
+    let prefixed = prefixes.split('|').any(|p| lower.starts_with(p)) && words(line) <= 25;
+    drop_if(prefixed || (line.starts_with('(') && line.ends_with(')') && words(line) <= 4))
+}
+
+/// Stray one- or two-word lowercase fragments left by page templates ("on", "editorial").
+fn fragment(line: &str) -> Verdict<'_> {
+    drop_if(words(line) <= 2 && line.starts_with(char::is_lowercase) && !ends_sentence(line))
+}
+
+/// Shouted kickers ("BREAKING:", "EXCLUSIVE:") before the real sentence; the sentence is kept.
+fn kicker(line: &str) -> Verdict<'_> {
+    let kickers = ["BREAKING NEWS:", "BREAKING:", "EXCLUSIVE:", "JUST IN:", "UPDATE:", "WATCH:", "DEVELOPING:"];
+    match kickers.iter().find_map(|k| line.strip_prefix(k)) {
+        Some(rest) if words(rest) >= 4 => Verdict::KeepPart(rest.trim_start()),
+        Some(_) => Verdict::Drop,
+        None => Verdict::Keep,
+    }
+}
+
+/// Elements whose whole subtree is page furniture, never article text.
+const SKIP: &str = "script|style|noscript|nav|header|footer|aside|form|figcaption|figure|iframe|svg|\
+    button|template|select|textarea|head|title|menu|dialog";
+/// Fragments of class names or ids that mark clutter containers.
+const SKIP_MARKS: &str = "advert|cookie|newsletter|share|social|related|promo|sidebar|breadcrumb|comments|subscribe";
+/// Elements that start and end a paragraph.
+const BLOCKS: &str = "p|div|section|article|main|h1|h2|h3|h4|h5|h6|blockquote|ul|ol|table|tr|pre|dl|dt|dd|\
+    hr|address|body|html|li";
+
+/// Article text of an HTML page, via `scraper`: scripts, styles, navigation, headers, footers,
+/// asides, forms, figure captions and clutter containers dropped; paragraphs, headings and list
+/// items become blank-line-separated paragraphs (list items as `- ` bullets).
+pub fn html_to_text(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let mut out = String::new();
+    let mut stack = vec![(*article_root(&doc), false)]; // explicit stack: deep pages cannot overflow
+    while let Some((node, leaving)) = stack.pop() {
+        let el = match node.value() {
+            Node::Text(text) => {
+                for c in text.chars() {
+                    if !c.is_whitespace() {
+                        out.push(c);
+                    } else if !out.ends_with(char::is_whitespace) {
+                        out.push(' ');
+                    }
+                }
+                continue;
+            }
+            Node::Element(el) => el,
+            _ => continue,
+        };
+        let name = el.name();
+        let block = is_one_of(name, BLOCKS);
+        if leaving {
+            out.push_str(if block { "\n\n" } else if name == "td" || name == "th" { " " } else { "" });
+            continue;
+        }
+        let marked = el.id().into_iter().chain(el.classes()).any(|c| has_any(&c.to_lowercase(), SKIP_MARKS));
+        if is_one_of(name, SKIP) || marked || el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
+            continue;
+        }
+        out.push_str(if name == "br" { "\n" } else if name == "li" { "\n\n- " } else if block { "\n\n" } else { "" });
+        stack.push((node, true));
+        stack.extend(node.children().rev().map(|c| (c, false)));
+    }
+    normalize(&out)
+}
+
+/// The element holding the article: the `<article>` with the most text, else `<main>`, else `<body>`.
+fn article_root(doc: &Html) -> ElementRef<'_> {
+    let size = |e: &ElementRef<'_>| e.text().map(str::len).sum::<usize>();
+    let biggest = |css: &str| Selector::parse(css).ok().and_then(|s| doc.select(&s).max_by_key(size));
+    biggest("article")
+        .filter(|a| size(a) > 0)
+        .or_else(|| biggest("main"))
+        .or_else(|| biggest("body"))
+        .unwrap_or_else(|| doc.root_element())
+}
+
+/// Title of an HTML page: the first `<h1>`, else `<title>`, whitespace collapsed.
+pub fn html_title(html: &str) -> Option<String> {
+    let doc = Html::parse_document(html);
+    ["h1", "title"].iter().find_map(|css| {
+        let el = doc.select(&Selector::parse(css).ok()?).next()?;
+        let title = el.text().flat_map(str::split_whitespace).collect::<Vec<_>>().join(" ");
+        Some(title).filter(|t| !t.is_empty())
+    })
+}

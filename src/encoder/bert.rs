@@ -1,0 +1,175 @@
+//! The candle BERT encoder: tokenizer → token windows → length-sorted batches → BERT → masked mean
+//! pooling → L2 normalisation, exactly as sentence-transformers does for all-MiniLM-L6-v2.
+
+use super::windows::{plan_batches, split_windows};
+use super::{Embedding, Encoder};
+use crate::eval::vector::normalize;
+use crate::hub::{ModelFiles, ModelSpec, Pooling};
+use crate::{Error, Result};
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::{BertModel, Config};
+use tokenizers::Tokenizer;
+
+/// Batching knobs for the encoder.
+#[derive(Debug, Clone, Copy)]
+pub struct EncoderOptions {
+    /// Most windows in one forward pass.
+    pub max_batch: usize,
+    /// Most padded tokens (batch × longest window) in one forward pass.
+    pub token_budget: usize,
+}
+
+impl Default for EncoderOptions {
+    fn default() -> Self {
+        EncoderOptions { max_batch: 32, token_budget: 8192 }
+    }
+}
+
+/// all-MiniLM-L6-v2 (or any BERT checkpoint) running on candle's CPU backend.
+pub struct BertEncoder {
+    model: BertModel,
+    tokenizer: Tokenizer,
+    spec: ModelSpec,
+    hidden: usize,
+    cls: u32,
+    sep: u32,
+    options: EncoderOptions,
+    device: Device,
+}
+
+impl BertEncoder {
+    /// Loads the model from resolved files: config, tokenizer (with its shipped padding and
+    /// truncation switched off: we window and pad ourselves) and mmapped safetensors.
+    pub fn load(files: &ModelFiles, options: EncoderOptions) -> Result<Self> {
+        let config_path = files.path("config.json");
+        let config_text = std::fs::read_to_string(&config_path).map_err(|e| Error::io(&config_path, e))?;
+        let config: Config = serde_json::from_str(&config_text)
+            .map_err(|e| Error::Config { path: config_path.clone(), message: format!("not a BERT config: {e}") })?;
+        let hidden = config.hidden_size;
+        let tokenizer_path = files.path("tokenizer.json");
+        let mut tokenizer = Tokenizer::from_file(&tokenizer_path)
+            .map_err(|e| Error::Config { path: tokenizer_path.clone(), message: format!("cannot load tokenizer: {e}") })?;
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(None)
+            .map_err(|e| Error::Config { path: tokenizer_path.clone(), message: e.to_string() })?;
+        let special = |name: &str| {
+            tokenizer.token_to_id(name).ok_or_else(|| Error::Config {
+                path: tokenizer_path.clone(),
+                message: format!("tokenizer has no {name} token"),
+            })
+        };
+        let (cls, sep) = (special("[CLS]")?, special("[SEP]")?);
+        let device = Device::Cpu;
+        let weights = files.path("model.safetensors");
+        // SAFETY: the file is mmapped read-only; it was verified and is not modified while in use.
+        let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&weights], DType::F32, &device)? };
+        let model = BertModel::load(vb, &config)
+            .map_err(|e| Error::Config { path: weights.clone(), message: format!("cannot load BERT weights: {e}") })?;
+        let mut spec = files.spec.clone();
+        spec.max_tokens = spec.max_tokens.min(config.max_position_embeddings);
+        Ok(BertEncoder { model, tokenizer, spec, hidden, cls, sep, options, device })
+    }
+
+    /// Content token ids of each text (no special tokens, no truncation).
+    pub fn tokenize(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>> {
+        let encodings = self
+            .tokenizer
+            .encode_batch(texts.to_vec(), false)
+            .map_err(|e| Error::Tokenizer(e.to_string()))?;
+        Ok(encodings.into_iter().map(|e| e.get_ids().to_vec()).collect())
+    }
+
+    /// Splits content ids into model windows (`[CLS] … [SEP]`, at most `max_tokens` each).
+    pub fn windows(&self, content: &[u32]) -> Vec<Vec<u32>> {
+        split_windows(content, self.spec.max_tokens, self.spec.window_overlap, self.cls, self.sep)
+    }
+
+    /// Embeds ready-made windows (with special tokens); one pooled, normalised row per window.
+    pub fn encode_windows(&self, windows: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
+        let lengths: Vec<usize> = windows.iter().map(Vec::len).collect();
+        let mut out = vec![Vec::new(); windows.len()];
+        for batch in plan_batches(&lengths, self.options.max_batch, self.options.token_budget) {
+            let rows: Vec<&[u32]> = batch.iter().map(|&i| windows[i].as_slice()).collect();
+            for (row, &i) in self.forward_batch(&rows)?.into_iter().zip(&batch) {
+                out[i] = row;
+            }
+        }
+        Ok(out)
+    }
+
+    fn forward_batch(&self, rows: &[&[u32]]) -> Result<Vec<Vec<f32>>> {
+        let width = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+        let mut ids = Vec::with_capacity(rows.len() * width);
+        let mut mask = Vec::with_capacity(rows.len() * width);
+        for row in rows {
+            ids.extend_from_slice(row);
+            ids.extend(std::iter::repeat_n(0u32, width - row.len()));
+            mask.extend(std::iter::repeat_n(1u32, row.len()));
+            mask.extend(std::iter::repeat_n(0u32, width - row.len()));
+        }
+        let shape = (rows.len(), width);
+        let ids = Tensor::from_vec(ids, shape, &self.device)?;
+        let mask = Tensor::from_vec(mask, shape, &self.device)?;
+        let token_types = ids.zeros_like()?;
+        let hidden = self.model.forward(&ids, &token_types, Some(&mask))?;
+        let pooled = match self.spec.pooling {
+            Pooling::Mean => {
+                let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+                let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
+                summed.broadcast_div(&mask.sum(1)?)?
+            }
+            Pooling::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?,
+        };
+        let mut rows = pooled.to_vec2::<f32>()?;
+        if self.spec.normalize {
+            rows.iter_mut().for_each(|r| normalize(r));
+        }
+        Ok(rows)
+    }
+}
+
+impl Encoder for BertEncoder {
+    fn id(&self) -> String {
+        self.spec.versioned_id()
+    }
+
+    fn dim(&self) -> usize {
+        self.hidden
+    }
+
+    /// A text longer than the model's window is split into overlapping windows; its embedding is
+    /// the token-weighted mean of the window embeddings, renormalised.
+    fn encode(&self, texts: &[&str]) -> Result<Vec<Embedding>> {
+        let contents = self.tokenize(texts)?;
+        let mut windows = Vec::new();
+        let mut owner = Vec::new();
+        for (text, content) in contents.iter().enumerate() {
+            for w in self.windows(content) {
+                owner.push(text);
+                windows.push(w);
+            }
+        }
+        let rows = self.encode_windows(&windows)?;
+        let mut out: Vec<Embedding> = contents
+            .iter()
+            .map(|c| Embedding { vector: vec![0.0; self.hidden], windows: 0, tokens: c.len() })
+            .collect();
+        let mut weights = vec![0.0f32; texts.len()];
+        for ((row, window), &text) in rows.iter().zip(&windows).zip(&owner) {
+            let weight = (window.len() - 2).max(1) as f32;
+            weights[text] += weight;
+            let e = &mut out[text];
+            e.windows += 1;
+            e.vector.iter_mut().zip(row).for_each(|(acc, v)| *acc += weight * v);
+        }
+        for (e, total) in out.iter_mut().zip(weights) {
+            e.vector.iter_mut().for_each(|v| *v /= total);
+            if self.spec.normalize {
+                normalize(&mut e.vector);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,5 @@
+//! Evaluation: classification and summary metrics behind `stance compare`.
+
+pub mod metrics;
+pub mod rouge;
+pub mod vector;

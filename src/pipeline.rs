@@ -1,0 +1,88 @@
+//! The classify pipeline: articles through the encoder (one pass per article: its sentence vectors
+//! serve stance, summary and the document vector), the stance classifier and the summarizer.
+
+use crate::document::Document;
+use crate::encoder::Encoder;
+use crate::eval::vector::mean_rows;
+use crate::stance::{Article, StanceClassifier, StancePrediction};
+use crate::summarize::{Summarizer, Summary, SummaryMode, SummaryOptions};
+use crate::Result;
+
+/// An article's encoder output.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleVectors {
+    /// One unit vector per sentence.
+    pub sentences: Vec<Vec<f32>>,
+    /// Token-weighted mean of the sentence vectors, renormalised.
+    pub document: Vec<f32>,
+    /// Encoder windows used.
+    pub windows: usize,
+}
+
+/// Embeds several articles' sentences in one encoder call (better batches than one article at a time).
+pub fn embed_articles(encoder: &dyn Encoder, docs: &[&Document]) -> Result<Vec<ArticleVectors>> {
+    let texts: Vec<&str> = docs.iter().flat_map(|d| d.sentences.iter().map(|s| s.text.as_str())).collect();
+    let mut embeddings = encoder.encode(&texts)?.into_iter();
+    let mut out = Vec::with_capacity(docs.len());
+    for doc in docs {
+        let own: Vec<_> = embeddings.by_ref().take(doc.sentences.len()).collect();
+        let weights: Vec<f32> = own.iter().map(|e| e.tokens.max(1) as f32).collect();
+        let sentences: Vec<Vec<f32>> = own.iter().map(|e| e.vector.clone()).collect();
+        let mut document = if sentences.is_empty() { vec![0.0; encoder.dim()] } else { mean_rows(&sentences, Some(&weights))? };
+        crate::eval::vector::normalize(&mut document);
+        out.push(ArticleVectors { windows: own.iter().map(|e| e.windows).sum(), sentences, document });
+    }
+    Ok(out)
+}
+
+/// The result of analysing one article.
+#[derive(Debug, Clone)]
+pub struct ArticleResult {
+    /// The article.
+    pub doc: Document,
+    /// Stance verdict and evidence.
+    pub stance: StancePrediction,
+    /// The extractive summary.
+    pub summary: Summary,
+    /// Encoder windows used (0 for systems without an encoder).
+    pub windows: usize,
+}
+
+/// Encoder + classifier + summarizer, configured once and applied to many articles.
+pub struct Pipeline<'a> {
+    /// The encoder, if any stage needs it.
+    pub encoder: Option<&'a dyn Encoder>,
+    /// The stance classifier.
+    pub classifier: &'a dyn StanceClassifier,
+    /// The summarizer.
+    pub summarizer: &'a dyn Summarizer,
+    /// Summary length and kind.
+    pub summary: SummaryOptions,
+}
+
+impl Pipeline<'_> {
+    /// Analyses a batch of articles; one encoder call for all their sentences.
+    pub fn analyze(&self, docs: Vec<Document>) -> Result<Vec<ArticleResult>> {
+        let refs: Vec<&Document> = docs.iter().collect();
+        let vectors = match self.encoder {
+            Some(encoder) => embed_articles(encoder, &refs)?,
+            None => vec![ArticleVectors::default(); docs.len()],
+        };
+        docs.into_iter().zip(vectors).map(|(doc, v)| self.analyze_embedded(doc, &v)).collect()
+    }
+
+    /// Classifies and summarises an article whose vectors are already computed.
+    pub fn analyze_embedded(&self, doc: Document, vectors: &ArticleVectors) -> Result<ArticleResult> {
+        let article = Article { doc: &doc, sentence_vectors: &vectors.sentences, doc_vector: &vectors.document };
+        let stance = self.classifier.classify(&article)?;
+        let preferred: Vec<usize> = match self.summary.mode {
+            SummaryMode::Central => Vec::new(),
+            SummaryMode::BothSides => {
+                let mut seen = Vec::new();
+                stance.evidence.iter().filter(|e| !seen.contains(&e.side) && { seen.push(e.side.clone()); true }).map(|e| e.index).collect()
+            }
+        };
+        let summary = self.summarizer.summarize(&article, &self.summary, &preferred);
+        Ok(ArticleResult { stance, summary, windows: vectors.windows, doc })
+    }
+}

@@ -1,0 +1,113 @@
+//! The report: one [`Record`] per input (an analysed article or an error), written by a
+//! [`Renderer`] as a table, JSON lines, a JSON array or CSV. The pipeline never branches on format.
+
+mod render;
+
+pub use render::{renderer, Format, Renderer};
+
+use crate::pipeline::ArticleResult;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+/// Probabilities keyed by label, serialised as a JSON object in spec order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelProbabilities(pub Vec<(String, f32)>);
+
+impl Serialize for LabelProbabilities {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (label, p) in &self.0 {
+            map.serialize_entry(label, &((p * 10_000.0).round() / 10_000.0))?;
+        }
+        map.end()
+    }
+}
+
+/// One evidence sentence in a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceRecord {
+    /// The side it supports.
+    pub side: String,
+    /// The sentence.
+    pub sentence: String,
+    /// Its index among the article's sentences.
+    pub index: usize,
+    /// Strength of support.
+    pub score: f32,
+}
+
+/// A successfully analysed article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleRecord {
+    /// Article id.
+    pub id: String,
+    /// Where it was read from.
+    pub path: String,
+    /// Its title, if any.
+    pub title: Option<String>,
+    /// Most probable label.
+    pub stance: String,
+    /// Probability per label.
+    pub probabilities: LabelProbabilities,
+    /// Evidence sentences per side.
+    pub evidence: Vec<EvidenceRecord>,
+    /// The extractive summary.
+    pub summary: String,
+    /// Indices of the summary's sentences.
+    pub summary_sentences: Vec<usize>,
+    /// Number of sentences in the article.
+    pub sentences: usize,
+    /// Encoder windows used for the article.
+    pub windows: usize,
+    /// Encoder `id@revision` (or `none` for systems without an encoder).
+    pub model: String,
+    /// Label spec name and classifier, `spec/classifier`.
+    pub spec: String,
+}
+
+/// An input that could not be analysed; the batch goes on without it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorRecord {
+    /// Best available id of the input.
+    pub id: String,
+    /// The input as found.
+    pub path: String,
+    /// What went wrong.
+    pub error: String,
+}
+
+/// One line of a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Record {
+    /// An analysed article.
+    Article(ArticleRecord),
+    /// A failed input.
+    Error(ErrorRecord),
+}
+
+impl ArticleRecord {
+    /// Builds the record for an analysed article.
+    pub fn new(result: &ArticleResult, model: &str, spec: &str) -> Self {
+        let doc = &result.doc;
+        ArticleRecord {
+            id: doc.id.clone(),
+            path: doc.path.clone(),
+            title: doc.title.clone(),
+            stance: result.stance.label.clone(),
+            probabilities: LabelProbabilities(result.stance.probabilities.clone()),
+            evidence: result
+                .stance
+                .evidence
+                .iter()
+                .map(|e| EvidenceRecord { side: e.side.clone(), sentence: e.sentence.clone(), index: e.index, score: (e.score * 10_000.0).round() / 10_000.0 })
+                .collect(),
+            summary: result.summary.text.clone(),
+            summary_sentences: result.summary.sentences.clone(),
+            sentences: doc.sentences.len(),
+            windows: result.windows,
+            model: model.to_string(),
+            spec: spec.to_string(),
+        }
+    }
+}

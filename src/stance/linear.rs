@@ -1,0 +1,460 @@
+//! The trainable stance head: feature standardisation followed by one linear layer (softmax
+//! regression), shared by the transformer-embedding classifier and the TF-IDF baseline.
+//!
+//! Tensor names, as [`LinearHead::load`] walks them with `vb.pp(..)`:
+//!
+//! ```text
+//! scaler.mean         [in_dim]              subtracted from each feature row
+//! scaler.std          [in_dim]              then divided by (never zero)
+//! classifier.weight   [n_classes, in_dim]
+//! classifier.bias     [n_classes]
+//! ```
+//!
+//! This is the only stance module that touches candle: callers pass and get plain `Vec<f32>` rows.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use candle_core::{DType, Device, Tensor, D};
+use candle_nn::{Linear, Module, Optimizer, VarBuilder, VarMap};
+use serde::{Deserialize, Serialize};
+
+use crate::eval::metrics::{macro_f1, stratified_folds, CvScores, SplitMix64};
+use crate::eval::vector::argmax;
+use crate::{Error, Result};
+
+/// Per-feature standardisation `(x - mean) / std`, stored under `scaler`.
+#[derive(Debug, Clone)]
+struct Scaler {
+    mean: Tensor,
+    std: Tensor,
+}
+
+impl Scaler {
+    fn load(vb: VarBuilder, in_dim: usize) -> Result<Self> {
+        let (mean, std) = (vb.get(in_dim, "mean")?, vb.get(in_dim, "std")?);
+        if std
+            .to_vec1::<f32>()?
+            .iter()
+            .any(|&s| !(s.is_finite() && s > 0.0))
+        {
+            return Err(Error::Other(
+                "scaler.std must be finite and positive".into(),
+            ));
+        }
+        Ok(Self { mean, std })
+    }
+
+    fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
+        xs.broadcast_sub(&self.mean)?.broadcast_div(&self.std)
+    }
+}
+
+/// Standardisation plus a linear layer; [`forward`](LinearHead::forward) returns logits.
+#[derive(Debug, Clone)]
+pub struct LinearHead {
+    scaler: Scaler,
+    classifier: Linear,
+    in_dim: usize,
+    n_classes: usize,
+}
+
+impl LinearHead {
+    /// Loads the head from `vb` (`scaler.{mean,std}`, `classifier.{weight,bias}`).
+    pub fn load(vb: VarBuilder, in_dim: usize, n_classes: usize) -> Result<Self> {
+        let scaler = Scaler::load(vb.pp("scaler"), in_dim)?;
+        let classifier = candle_nn::linear(in_dim, n_classes, vb.pp("classifier"))?;
+        Ok(Self {
+            scaler,
+            classifier,
+            in_dim,
+            n_classes,
+        })
+    }
+
+    /// Logits `[batch, n_classes]` for feature rows `[batch, in_dim]`.
+    pub fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
+        self.classifier.forward(&self.scaler.forward(xs)?)
+    }
+
+    /// Length of the feature rows the head expects.
+    pub fn in_dim(&self) -> usize {
+        self.in_dim
+    }
+
+    /// Number of classes the head scores.
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    /// Class probabilities (softmax of the logits) for each feature row.
+    pub fn predict_proba(&self, rows: &[Vec<f32>]) -> Result<Vec<Vec<f32>>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let xs = rows_to_tensor(rows, self.in_dim, self.classifier.weight().device())?;
+        let probs = candle_nn::ops::softmax_last_dim(&self.forward(&xs)?)?;
+        Ok(probs.to_vec2::<f32>()?)
+    }
+
+    /// The most probable class of each feature row.
+    pub fn predict(&self, rows: &[Vec<f32>]) -> Result<Vec<usize>> {
+        Ok(self
+            .predict_proba(rows)?
+            .iter()
+            .map(|p| argmax(p))
+            .collect())
+    }
+
+    /// Writes the four tensors to a safetensors file.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let mut tensors = HashMap::new();
+        tensors.insert("scaler.mean", self.scaler.mean.clone());
+        tensors.insert("scaler.std", self.scaler.std.clone());
+        tensors.insert("classifier.weight", self.classifier.weight().clone());
+        if let Some(b) = self.classifier.bias() {
+            tensors.insert("classifier.bias", b.clone());
+        }
+        candle_core::safetensors::save(&tensors, path)
+            .map_err(|e| Error::Other(format!("{}: writing head: {e}", path.display())))
+    }
+
+    /// Reads a head written by [`save`](LinearHead::save), taking its sizes from the file.
+    ///
+    /// The file is read into memory (heads are small) rather than memory-mapped, so no `unsafe`
+    /// is needed and a file changed on disk afterwards cannot affect the loaded head.
+    pub fn load_file(path: impl AsRef<Path>, device: &Device) -> Result<Self> {
+        let path = path.as_ref();
+        let bad = |message: String| Error::Config {
+            path: path.into(),
+            message,
+        };
+        let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let tensors = candle_core::safetensors::load_buffer(&data, device)
+            .map_err(|e| bad(format!("not a safetensors file: {e}")))?;
+        let (n_classes, in_dim) = match tensors.get("classifier.weight").map(Tensor::dims2) {
+            Some(Ok(dims)) => dims,
+            _ => return Err(bad("no classifier.weight matrix".into())),
+        };
+        let vb = VarBuilder::from_tensors(tensors, DType::F32, device);
+        Self::load(vb, in_dim, n_classes).map_err(|e| bad(e.to_string()))
+    }
+}
+
+/// Training settings for [`train`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    /// Passes over the training set.
+    pub epochs: usize,
+    /// AdamW learning rate.
+    pub learning_rate: f64,
+    /// AdamW decoupled weight decay.
+    pub weight_decay: f64,
+    /// Seed for mini-batch shuffling (weights start at zero, so this is the only randomness).
+    pub seed: u64,
+    /// Weight each class by `n / (n_classes · count)` ("balanced") in the loss.
+    pub class_weights: bool,
+    /// Examples per optimiser step; `None` means the full training set.
+    pub batch_size: Option<usize>,
+    /// Standardise features to zero mean and unit variance; when off the scaler is the identity.
+    pub standardize: bool,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            epochs: 200,
+            learning_rate: 0.05,
+            weight_decay: 0.01,
+            seed: 0,
+            class_weights: true,
+            batch_size: None,
+            standardize: true,
+        }
+    }
+}
+
+/// Fits a [`LinearHead`] on CPU by minimising (optionally class-weighted) cross-entropy with
+/// AdamW, starting from zero weights so that training is deterministic.
+pub fn train(
+    features: &[Vec<f32>],
+    labels: &[usize],
+    n_classes: usize,
+    cfg: &TrainConfig,
+) -> Result<LinearHead> {
+    let in_dim = check_data(features, labels, n_classes)?;
+    let lr_ok = cfg.learning_rate > 0.0 && cfg.learning_rate.is_finite();
+    if cfg.epochs == 0 || !lr_ok || cfg.batch_size == Some(0) {
+        let msg = "train: epochs, learning_rate and batch_size must be positive";
+        return Err(Error::Other(msg.into()));
+    }
+    let dev = Device::Cpu;
+    let (mean, std) = match cfg.standardize {
+        true => mean_std(features, in_dim),
+        false => (vec![0.0; in_dim], vec![1.0; in_dim]),
+    };
+    let scaler = Scaler {
+        mean: Tensor::new(mean, &dev)?,
+        std: Tensor::new(std, &dev)?,
+    };
+    let xs = scaler.forward(&rows_to_tensor(features, in_dim, &dev)?)?;
+    let ys: Vec<u32> = labels.iter().map(|&y| y as u32).collect();
+    let ys = Tensor::new(ys, &dev)?;
+    let sample_w = cfg
+        .class_weights
+        .then(|| balanced_weights(labels, n_classes));
+
+    let varmap = VarMap::new();
+    let vb = VarBuilder::from_varmap(&varmap, DType::F32, &dev).pp("classifier");
+    let zeros = candle_nn::Init::Const(0.0);
+    let weight = vb.get_with_hints((n_classes, in_dim), "weight", zeros)?;
+    let bias = vb.get_with_hints(n_classes, "bias", zeros)?;
+    let model = Linear::new(weight, Some(bias));
+    let (lr, weight_decay) = (cfg.learning_rate, cfg.weight_decay);
+    let params = candle_nn::ParamsAdamW {
+        lr,
+        weight_decay,
+        ..Default::default()
+    };
+    let mut opt = candle_nn::AdamW::new(varmap.all_vars(), params)?;
+
+    let n = labels.len();
+    let batch = cfg.batch_size.unwrap_or(n).min(n);
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    let mut rng = SplitMix64::new(cfg.seed);
+    for _ in 0..cfg.epochs {
+        if batch < n {
+            rng.shuffle(&mut order);
+        }
+        for chunk in order.chunks(batch) {
+            let (bx, by, bw) = if batch < n {
+                let idx = Tensor::new(chunk, &dev)?;
+                let w = sample_w
+                    .as_ref()
+                    .map(|w| chunk.iter().map(|&i| w[i as usize]).collect());
+                (xs.index_select(&idx, 0)?, ys.index_select(&idx, 0)?, w)
+            } else {
+                (xs.clone(), ys.clone(), sample_w.clone())
+            };
+            let logits = model.forward(&bx)?;
+            let loss = match bw {
+                None => candle_nn::loss::cross_entropy(&logits, &by)?,
+                Some(w) => weighted_cross_entropy(&logits, &by, &w)?,
+            };
+            opt.backward_step(&loss)?;
+        }
+    }
+    let bias = model.bias().map(Tensor::copy).transpose()?;
+    let classifier = Linear::new(model.weight().copy()?, bias);
+    Ok(LinearHead {
+        scaler,
+        classifier,
+        in_dim,
+        n_classes,
+    })
+}
+
+/// Stratified `k`-fold cross-validation of [`train`] (folds from [`stratified_folds`]).
+pub fn cross_validate(
+    features: &[Vec<f32>],
+    labels: &[usize],
+    n_classes: usize,
+    k: usize,
+    cfg: &TrainConfig,
+    seed: u64,
+) -> Result<CvScores> {
+    check_data(features, labels, n_classes)?;
+    let fold_of = stratified_folds(labels, k, seed)?;
+    let mut oof_pred = vec![0usize; labels.len()];
+    let mut fold_macro_f1 = Vec::with_capacity(k);
+    for fold in 0..k {
+        let (test, rest): (Vec<usize>, Vec<usize>) =
+            (0..labels.len()).partition(|&i| fold_of[i] == fold);
+        let rows = |idx: &[usize]| idx.iter().map(|&i| features[i].clone()).collect::<Vec<_>>();
+        let gold = |idx: &[usize]| idx.iter().map(|&i| labels[i]).collect::<Vec<_>>();
+        let pred = train(&rows(&rest), &gold(&rest), n_classes, cfg)?.predict(&rows(&test))?;
+        fold_macro_f1.push(macro_f1(&gold(&test), &pred, n_classes)?);
+        test.iter().zip(pred).for_each(|(&i, p)| oof_pred[i] = p);
+    }
+    Ok(CvScores::new(fold_macro_f1, oof_pred))
+}
+
+/// `-Σ wᵢ log p(yᵢ) / Σ wᵢ`, PyTorch's weighted cross-entropy.
+fn weighted_cross_entropy(logits: &Tensor, ys: &Tensor, w: &[f32]) -> candle_core::Result<Tensor> {
+    let logp = candle_nn::ops::log_softmax(logits, D::Minus1)?;
+    let picked = logp.gather(&ys.unsqueeze(1)?, 1)?.squeeze(1)?;
+    let total = f64::from(w.iter().sum::<f32>().max(f32::MIN_POSITIVE));
+    (picked * Tensor::new(w, logits.device())?)?
+        .sum_all()?
+        .affine(-1.0 / total, 0.0)
+}
+
+/// Per-example weight `n / (n_classes · count[y])`.
+fn balanced_weights(labels: &[usize], n_classes: usize) -> Vec<f32> {
+    let mut counts = vec![0f32; n_classes];
+    labels.iter().for_each(|&y| counts[y] += 1.0);
+    let n = labels.len() as f32;
+    labels
+        .iter()
+        .map(|&y| n / (n_classes as f32 * counts[y]))
+        .collect()
+}
+
+/// Column means and population standard deviations; a constant column gets std 1.
+fn mean_std(rows: &[Vec<f32>], dim: usize) -> (Vec<f32>, Vec<f32>) {
+    let n = rows.len() as f64;
+    let (mut sum, mut sq) = (vec![0f64; dim], vec![0f64; dim]);
+    for (j, &x) in rows.iter().flat_map(|r| r.iter().enumerate()) {
+        sum[j] += f64::from(x);
+        sq[j] += f64::from(x) * f64::from(x);
+    }
+    let mean: Vec<f64> = sum.iter().map(|s| s / n).collect();
+    let std = sq
+        .iter()
+        .zip(&mean)
+        .map(|(q, m)| (q / n - m * m).max(0.0).sqrt());
+    let std = std.map(|s| if s > 1e-6 { s as f32 } else { 1.0 }).collect();
+    (mean.into_iter().map(|m| m as f32).collect(), std)
+}
+
+/// Checks a training set and returns its feature length.
+fn check_data(features: &[Vec<f32>], labels: &[usize], n_classes: usize) -> Result<usize> {
+    let in_dim = features.first().map_or(0, Vec::len);
+    let problem = if in_dim == 0 || n_classes < 2 {
+        Some("need non-empty feature rows and at least two classes".to_string())
+    } else if features.len() != labels.len() {
+        Some(format!(
+            "{} feature rows but {} labels",
+            features.len(),
+            labels.len()
+        ))
+    } else if let Some(i) = labels.iter().position(|&y| y >= n_classes) {
+        Some(format!(
+            "example {i}: label {} but {n_classes} classes",
+            labels[i]
+        ))
+    } else {
+        let bad = |r: &Vec<f32>| r.len() != in_dim || r.iter().any(|x| !x.is_finite());
+        let i = features.iter().position(bad);
+        i.map(|i| format!("feature row {i} has the wrong length or a non-finite value"))
+    };
+    problem.map_or(Ok(in_dim), |p| Err(Error::Other(format!("train: {p}"))))
+}
+
+/// Stacks rows of length `dim` into a `[rows, dim]` tensor; fails on a row of another length.
+fn rows_to_tensor(rows: &[Vec<f32>], dim: usize, device: &Device) -> Result<Tensor> {
+    if let Some(r) = rows.iter().find(|r| r.len() != dim) {
+        let msg = format!(
+            "a feature row has {} values, the head expects {dim}",
+            r.len()
+        );
+        return Err(Error::Other(msg));
+    }
+    Ok(Tensor::from_vec(rows.concat(), (rows.len(), dim), device)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three well-separated 2-D clusters plus a constant feature, `per_class` points each.
+    fn toy(per_class: usize, seed: u64) -> (Vec<Vec<f32>>, Vec<usize>) {
+        let centres = [(4.0, 0.0), (-4.0, 0.0), (0.0, 4.0)];
+        let mut rng = SplitMix64::new(seed);
+        let mut noise = || (rng.next_u64() % 1000) as f32 / 1000.0 - 0.5;
+        (0..per_class * 3)
+            .map(|i| {
+                (
+                    vec![centres[i % 3].0 + noise(), centres[i % 3].1 + noise(), 1.0],
+                    i % 3,
+                )
+            })
+            .unzip()
+    }
+
+    #[test]
+    fn learns_a_separable_problem_deterministically_and_cross_validates() {
+        let (xs, ys) = toy(20, 1);
+        let minibatch = TrainConfig {
+            class_weights: false,
+            standardize: false,
+            batch_size: Some(8),
+            epochs: 50,
+            ..TrainConfig::default()
+        };
+        for cfg in [TrainConfig::default(), minibatch] {
+            let head = train(&xs, &ys, 3, &cfg).unwrap();
+            assert_eq!((head.in_dim(), head.n_classes()), (3, 3));
+            assert_eq!(head.predict(&xs).unwrap(), ys, "{cfg:?}");
+            let p = head.predict_proba(&xs).unwrap();
+            assert!((p[0].iter().sum::<f32>() - 1.0).abs() < 1e-5 && p[0][0] > 0.9);
+            let again = train(&xs, &ys, 3, &cfg).unwrap();
+            assert_eq!(again.predict_proba(&xs).unwrap(), p);
+        }
+        let cv = cross_validate(&xs, &ys, 3, 5, &TrainConfig::default(), 9).unwrap();
+        assert_eq!((cv.fold_macro_f1.len(), cv.mean_macro_f1), (5, 1.0));
+        assert_eq!(cv.oof_pred, ys);
+    }
+
+    #[test]
+    fn weighted_loss_matches_plain_loss_for_unit_weights() {
+        let logits = Tensor::new(&[[1.0f32, 2.0, 0.5], [0.1, -1.0, 3.0]], &Device::Cpu).unwrap();
+        let ys = Tensor::new(&[1u32, 2], &Device::Cpu).unwrap();
+        let plain = candle_nn::loss::cross_entropy(&logits, &ys).unwrap();
+        let weighted = weighted_cross_entropy(&logits, &ys, &[1.0, 1.0]).unwrap();
+        let diff = (plain - weighted).and_then(|d| d.abs()?.to_scalar::<f32>());
+        assert!(diff.unwrap() < 1e-6);
+        let third = 2.0 / 3.0;
+        assert_eq!(
+            balanced_weights(&[0, 0, 0, 1], 2),
+            [third, third, third, 2.0]
+        );
+    }
+
+    #[test]
+    fn save_load_round_trip() {
+        let (xs, ys) = toy(10, 4);
+        let head = train(&xs, &ys, 3, &TrainConfig::default()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("head.safetensors");
+        head.save(&path).unwrap();
+        let back = LinearHead::load_file(&path, &Device::Cpu).unwrap();
+        let (p, q) = (
+            back.predict_proba(&xs).unwrap(),
+            head.predict_proba(&xs).unwrap(),
+        );
+        assert_eq!(p, q);
+        let file = candle_core::safetensors::load(&path, &Device::Cpu).unwrap();
+        let mut names: Vec<_> = file.into_keys().collect();
+        names.sort();
+        let weights = ["classifier.bias", "classifier.weight"];
+        assert_eq!(
+            names,
+            [&weights[..], &["scaler.mean", "scaler.std"]].concat()
+        );
+    }
+
+    #[test]
+    fn bad_data_is_an_error() {
+        let (xs, ys) = toy(2, 6);
+        let cfg = TrainConfig::default();
+        assert!(train(&xs, &ys[1..], 3, &cfg).is_err());
+        assert!(train(&xs, &vec![5; xs.len()], 3, &cfg).is_err());
+        assert!(train(&[vec![1.0], vec![f32::NAN]], &[0, 1], 2, &cfg).is_err());
+        assert!(train(&[vec![1.0], vec![1.0, 2.0]], &[0, 1], 2, &cfg).is_err());
+        let mut zero_lr = cfg.clone();
+        zero_lr.learning_rate = 0.0;
+        assert!(train(&xs, &ys, 3, &zero_lr).is_err());
+        let head = train(&xs, &ys, 3, &cfg).unwrap();
+        assert!(head.predict_proba(&[vec![1.0]]).is_err());
+        assert!(head.predict_proba(&[]).unwrap().is_empty());
+        let dir = tempfile::tempdir().unwrap();
+        let junk = dir.path().join("junk.safetensors");
+        std::fs::write(&junk, b"not a model").unwrap();
+        let err = LinearHead::load_file(&junk, &Device::Cpu);
+        assert!(matches!(err, Err(Error::Config { .. })));
+        let err = LinearHead::load_file(dir.path().join("none"), &Device::Cpu);
+        assert!(matches!(err, Err(Error::Io { .. })));
+    }
+}

@@ -1,0 +1,76 @@
+//! Stance: the label spec, and classifiers behind one trait — the zero-shot exemplar classifier,
+//! the trained head on encoder features, and the bag-of-words and majority baselines.
+
+pub mod attribution;
+pub mod linear;
+pub mod spec;
+pub mod systems;
+pub mod tfidf;
+pub mod zero_shot;
+
+pub use spec::Spec;
+
+use crate::document::Document;
+use crate::Result;
+use serde::Serialize;
+
+/// A sentence that shows a side's framing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The polar label this sentence supports.
+    pub side: String,
+    /// The sentence text.
+    pub sentence: String,
+    /// Index of the sentence in the article.
+    pub index: usize,
+    /// Strength of the support (classifier-specific scale, higher is stronger).
+    pub score: f32,
+}
+
+/// A classifier's verdict on one article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StancePrediction {
+    /// The most probable label.
+    pub label: String,
+    /// Probability of every label, in spec order.
+    pub probabilities: Vec<(String, f32)>,
+    /// Supporting sentences for each polar side, strongest first.
+    pub evidence: Vec<Evidence>,
+}
+
+impl StancePrediction {
+    /// Builds a prediction from probabilities in spec order, choosing the most probable label.
+    pub fn from_probabilities(spec: &Spec, probabilities: &[f32], evidence: Vec<Evidence>) -> Self {
+        let best = probabilities
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map_or(spec.neutral_index(), |(i, _)| i);
+        StancePrediction {
+            label: spec.labels[best].name.clone(),
+            probabilities: spec.labels.iter().map(|l| l.name.clone()).zip(probabilities.iter().copied()).collect(),
+            evidence,
+        }
+    }
+}
+
+/// What a classifier sees: the article and, for systems that use the encoder, its vectors.
+#[derive(Debug, Clone, Copy)]
+pub struct Article<'a> {
+    /// The cleaned, split article.
+    pub doc: &'a Document,
+    /// One unit vector per sentence (empty for systems that need no encoder).
+    pub sentence_vectors: &'a [Vec<f32>],
+    /// The article's unit vector (empty for systems that need no encoder).
+    pub doc_vector: &'a [f32],
+}
+
+/// The stance seam: every system `compare` and `bench` can swap in.
+pub trait StanceClassifier: Send + Sync {
+    /// Short system name, e.g. `zero-shot`, `head`, `baseline`, `majority`.
+    fn name(&self) -> &str;
+    /// Whether [`Article::sentence_vectors`] must be filled in.
+    fn needs_embeddings(&self) -> bool;
+    /// Classifies one article.
+    fn classify(&self, article: &Article<'_>) -> Result<StancePrediction>;
+}

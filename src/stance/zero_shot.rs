@@ -1,0 +1,201 @@
+//! The zero-shot classifier: every sentence is compared with the spec's framing exemplars, reported
+//! claims count for less than the outlet's own voice, and the article's evidence for each side is
+//! aggregated into probabilities. Balanced evidence for both sides points to neutral.
+
+use super::attribution::{AttributionDetector, Voice};
+use super::{Article, Evidence, Spec, StanceClassifier, StancePrediction};
+use crate::encoder::Encoder;
+use crate::eval::vector::dot;
+use crate::Result;
+
+/// Tunable constants of the exemplar scorer, chosen on `../shared/corpus/dev` (see the README).
+#[derive(Debug, Clone, Copy)]
+pub struct ZeroShotParams {
+    /// Exemplars averaged per label (the best `top_k` similarities).
+    pub top_k: usize,
+    /// Weight of a reported (attributed) sentence's evidence relative to the outlet's own voice.
+    pub reported_weight: f32,
+    /// Share of the article's sentences whose evidence is averaged per side.
+    pub evidence_share: f32,
+    /// Evidence level at which a side is as likely as neutral.
+    pub neutral_threshold: f32,
+    /// Softmax temperature on evidence.
+    pub temperature: f32,
+    /// How strongly evidence for both sides at once counts toward neutral.
+    pub balance_weight: f32,
+}
+
+impl Default for ZeroShotParams {
+    fn default() -> Self {
+        ZeroShotParams {
+            top_k: 3,
+            reported_weight: 0.5,
+            evidence_share: 0.25,
+            neutral_threshold: 0.02,
+            temperature: 0.01,
+            balance_weight: 1.0,
+        }
+    }
+}
+
+/// Scores sentences against exemplar banks; shared by the zero-shot classifier and the head's features.
+pub struct ExemplarScorer {
+    spec: Spec,
+    exemplars: Vec<Vec<Vec<f32>>>,
+    attribution: AttributionDetector,
+    params: ZeroShotParams,
+}
+
+/// Per-sentence result: similarity to each label's bank, and whose voice it is.
+#[derive(Debug, Clone)]
+pub struct SentenceScore {
+    /// Mean of the best `top_k` exemplar similarities, per label in spec order.
+    pub label_scores: Vec<f32>,
+    /// Own voice or reported claim.
+    pub voice: Voice,
+}
+
+/// Article-level evidence for each polar side.
+#[derive(Debug, Clone)]
+pub struct SideEvidence {
+    /// Label index of the side.
+    pub label: usize,
+    /// Mean weighted margin over the side's strongest sentences.
+    pub strength: f32,
+    /// Share of sentences where the side beats every other label.
+    pub share: f32,
+    /// The side's strongest sentences: (sentence index, weighted margin).
+    pub top: Vec<(usize, f32)>,
+}
+
+impl ExemplarScorer {
+    /// Embeds the spec's exemplars with `encoder`.
+    pub fn new(spec: Spec, encoder: &dyn Encoder, params: ZeroShotParams) -> Result<Self> {
+        let mut exemplars = Vec::with_capacity(spec.labels.len());
+        for label in &spec.labels {
+            let texts: Vec<&str> = label.exemplars.iter().map(String::as_str).collect();
+            exemplars.push(encoder.encode(&texts)?.into_iter().map(|e| e.vector).collect());
+        }
+        let attribution = AttributionDetector::new(&spec.attribution_cues);
+        Ok(ExemplarScorer { spec, exemplars, attribution, params })
+    }
+
+    /// The spec the scorer was built from.
+    pub fn spec(&self) -> &Spec {
+        &self.spec
+    }
+
+    /// Scores one sentence.
+    pub fn score_sentence(&self, text: &str, vector: &[f32]) -> SentenceScore {
+        let label_scores = self
+            .exemplars
+            .iter()
+            .map(|bank| {
+                let mut sims: Vec<f32> = bank.iter().map(|e| dot(e, vector)).collect();
+                sims.sort_by(|a, b| b.total_cmp(a));
+                let k = self.params.top_k.clamp(1, sims.len().max(1));
+                sims.iter().take(k).sum::<f32>() / k as f32
+            })
+            .collect();
+        SentenceScore { label_scores, voice: self.attribution.voice(text) }
+    }
+
+    /// Evidence for every polar side of an article.
+    pub fn side_evidence(&self, article: &Article<'_>) -> Vec<SideEvidence> {
+        let scores: Vec<SentenceScore> = article
+            .doc
+            .sentences
+            .iter()
+            .zip(article.sentence_vectors)
+            .map(|(s, v)| self.score_sentence(&s.text, v))
+            .collect();
+        let n = scores.len().max(1);
+        let keep = ((n as f32 * self.params.evidence_share).ceil() as usize).clamp(1, n);
+        self.spec
+            .polar_indices()
+            .into_iter()
+            .map(|side| {
+                let mut margins: Vec<(usize, f32)> = scores
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        let rival = s.label_scores.iter().enumerate().filter(|&(j, _)| j != side).map(|(_, v)| *v).fold(f32::MIN, f32::max);
+                        let weight = if s.voice == Voice::Reported { self.params.reported_weight } else { 1.0 };
+                        (i, (s.label_scores[side] - rival) * weight)
+                    })
+                    .collect();
+                let share = margins.iter().filter(|(_, m)| *m > 0.0).count() as f32 / n as f32;
+                margins.sort_by(|a, b| b.1.total_cmp(&a.1));
+                margins.truncate(keep);
+                let strength = margins.iter().map(|(_, m)| *m).sum::<f32>() / keep as f32;
+                SideEvidence { label: side, strength, share, top: margins }
+            })
+            .collect()
+    }
+
+    /// Top evidence sentences per side (positive margins only), strongest first.
+    pub fn evidence(&self, article: &Article<'_>, sides: &[SideEvidence], per_side: usize) -> Vec<Evidence> {
+        sides
+            .iter()
+            .flat_map(|side| {
+                side.top.iter().filter(|(_, m)| *m > 0.0).take(per_side).map(move |&(i, m)| Evidence {
+                    side: self.spec.labels[side.label].name.clone(),
+                    sentence: article.doc.sentences[i].text.clone(),
+                    index: i,
+                    score: m,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Classifies by exemplar similarity alone; needs no training.
+pub struct ZeroShotClassifier {
+    scorer: ExemplarScorer,
+}
+
+impl ZeroShotClassifier {
+    /// Wraps a scorer.
+    pub fn new(scorer: ExemplarScorer) -> Self {
+        ZeroShotClassifier { scorer }
+    }
+
+    /// Probabilities in spec order from side evidence: each side's logit grows with its strength,
+    /// neutral's with a fixed threshold plus the weaker side's strength (both sides present).
+    fn probabilities(&self, sides: &[SideEvidence]) -> Vec<f32> {
+        let p = &self.scorer.params;
+        let spec = &self.scorer.spec;
+        let weaker = sides.iter().map(|s| s.strength).fold(f32::MAX, f32::min).max(0.0);
+        let mut logits = vec![0.0f32; spec.labels.len()];
+        logits[spec.neutral_index()] = (p.neutral_threshold + p.balance_weight * weaker) / p.temperature;
+        for side in sides {
+            logits[side.label] = side.strength / p.temperature;
+        }
+        softmax(&logits)
+    }
+}
+
+impl StanceClassifier for ZeroShotClassifier {
+    fn name(&self) -> &str {
+        "zero-shot"
+    }
+
+    fn needs_embeddings(&self) -> bool {
+        true
+    }
+
+    fn classify(&self, article: &Article<'_>) -> Result<StancePrediction> {
+        let sides = self.scorer.side_evidence(article);
+        let probabilities = self.probabilities(&sides);
+        let evidence = self.scorer.evidence(article, &sides, 3);
+        Ok(StancePrediction::from_probabilities(&self.scorer.spec, &probabilities, evidence))
+    }
+}
+
+/// Numerically stable softmax.
+pub fn softmax(logits: &[f32]) -> Vec<f32> {
+    let max = logits.iter().copied().fold(f32::MIN, f32::max);
+    let exp: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
+    let sum: f32 = exp.iter().sum();
+    exp.into_iter().map(|e| e / sum).collect()
+}

@@ -1,0 +1,214 @@
+//! Extractive summaries: sentences of the article, in article order, never a title or clutter.
+//!
+//! [`CentralitySummarizer`] ranks sentences by closeness to the article's centroid, with a lead
+//! bonus and a redundancy penalty (centroid + MMR); [`LeadSummarizer`] is the lead-k baseline.
+
+use crate::document::Document;
+use crate::eval::vector::dot;
+use crate::stance::Article;
+use serde::Serialize;
+
+/// How long a summary may be, and which kind to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SummaryOptions {
+    /// Most sentences.
+    pub max_sentences: usize,
+    /// Most words; the first chosen sentence is kept even if longer.
+    pub max_words: usize,
+    /// Plain summary, or central sentence plus each side's strongest.
+    pub mode: SummaryMode,
+}
+
+impl Default for SummaryOptions {
+    fn default() -> Self {
+        SummaryOptions { max_sentences: 3, max_words: 75, mode: SummaryMode::Central }
+    }
+}
+
+/// What the summary should cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryMode {
+    /// The most central, least redundant sentences.
+    Central,
+    /// The central sentence plus the strongest evidence sentence of each side present.
+    BothSides,
+}
+
+/// An extractive summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// The chosen sentences joined with spaces.
+    pub text: String,
+    /// Their indices in the article, ascending.
+    pub sentences: Vec<usize>,
+}
+
+impl Summary {
+    /// Joins the given sentences (sorted into article order).
+    pub fn from_indices(doc: &Document, mut indices: Vec<usize>) -> Self {
+        indices.sort_unstable();
+        indices.dedup();
+        let text = indices.iter().map(|&i| doc.sentences[i].text.as_str()).collect::<Vec<_>>().join(" ");
+        Summary { text, sentences: indices }
+    }
+}
+
+/// The summarizer seam.
+pub trait Summarizer: Send + Sync {
+    /// Short system name, e.g. `centrality` or `lead-3`.
+    fn name(&self) -> &str;
+    /// Picks sentences; `preferred` are sentences the caller wants included (both-sides evidence).
+    fn summarize(&self, article: &Article<'_>, options: &SummaryOptions, preferred: &[usize]) -> Summary;
+}
+
+/// True for sentences fit to stand in a summary: real prose, not headings or fragments.
+pub fn is_summary_worthy(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    let ends_like_prose = text.trim_end().ends_with(['.', '!', '?', '"', '”', '’', '\'', ')']);
+    (6..=80).contains(&words) && ends_like_prose
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// Centroid + MMR with a position prior, over the encoder's sentence vectors.
+#[derive(Debug, Clone, Copy)]
+pub struct CentralitySummarizer {
+    /// Weight of the lead bonus `1 / (1 + index)` relative to centrality.
+    pub position_weight: f32,
+    /// Weight of the redundancy penalty (max similarity to already chosen sentences).
+    pub redundancy_weight: f32,
+}
+
+impl Default for CentralitySummarizer {
+    fn default() -> Self {
+        CentralitySummarizer { position_weight: 0.15, redundancy_weight: 0.5 }
+    }
+}
+
+impl Summarizer for CentralitySummarizer {
+    fn name(&self) -> &str {
+        "centrality"
+    }
+
+    fn summarize(&self, article: &Article<'_>, options: &SummaryOptions, preferred: &[usize]) -> Summary {
+        let doc = article.doc;
+        let vectors = article.sentence_vectors;
+        let candidates: Vec<usize> = (0..doc.sentences.len().min(vectors.len()))
+            .filter(|&i| is_summary_worthy(&doc.sentences[i].text))
+            .collect();
+        let relevance = |i: usize| dot(&vectors[i], article.doc_vector) + self.position_weight / (1.0 + i as f32);
+        let mut pick = Selection { doc, options, chosen: Vec::new(), words: 0 };
+        if let Some(&first) = candidates.iter().max_by(|&&a, &&b| relevance(a).total_cmp(&relevance(b))) {
+            pick.add(first);
+        }
+        for &i in preferred.iter().filter(|&&i| i < vectors.len()) {
+            pick.add(i);
+        }
+        loop {
+            let best = candidates
+                .iter()
+                .filter(|&&i| pick.fits(i))
+                .map(|&i| {
+                    let redundancy = pick.chosen.iter().map(|&j| dot(&vectors[i], &vectors[j])).fold(0.0f32, f32::max);
+                    (i, relevance(i) - self.redundancy_weight * redundancy)
+                })
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            match best {
+                Some((i, _)) => pick.add(i),
+                None => break,
+            }
+        }
+        Summary::from_indices(doc, pick.chosen)
+    }
+}
+
+/// Sentences chosen so far, within the sentence and word limits.
+struct Selection<'a> {
+    doc: &'a Document,
+    options: &'a SummaryOptions,
+    chosen: Vec<usize>,
+    words: usize,
+}
+
+impl Selection<'_> {
+    /// Whether sentence `i` can still be added (the first sentence always can).
+    fn fits(&self, i: usize) -> bool {
+        !self.chosen.contains(&i)
+            && self.chosen.len() < self.options.max_sentences
+            && (self.chosen.is_empty() || self.words + word_count(&self.doc.sentences[i].text) <= self.options.max_words)
+    }
+
+    fn add(&mut self, i: usize) {
+        if self.fits(i) {
+            self.words += word_count(&self.doc.sentences[i].text);
+            self.chosen.push(i);
+        }
+    }
+}
+
+/// The first k summary-worthy sentences: the classic news baseline.
+#[derive(Debug, Clone, Copy)]
+pub struct LeadSummarizer;
+
+impl Summarizer for LeadSummarizer {
+    fn name(&self) -> &str {
+        "lead-3"
+    }
+
+    fn summarize(&self, article: &Article<'_>, options: &SummaryOptions, _preferred: &[usize]) -> Summary {
+        let doc = article.doc;
+        let chosen = (0..doc.sentences.len()).filter(|&i| is_summary_worthy(&doc.sentences[i].text)).take(options.max_sentences).collect();
+        Summary::from_indices(doc, chosen)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Sentence;
+
+    fn doc(sentences: &[&str]) -> Document {
+        let mut text = String::new();
+        let mut out = Vec::new();
+        for s in sentences {
+            let start = text.len();
+            text.push_str(s);
+            out.push(Sentence { text: s.to_string(), start, end: text.len() });
+            text.push(' ');
+        }
+        Document { id: "t".into(), path: "t.txt".into(), title: None, text, sentences: out }
+    }
+
+    #[test]
+    fn lead_skips_headings_and_keeps_order() {
+        let d = doc(&["Border Tensions Rise", "The crossing at Torkham was closed on Monday morning.", "Traders said hundreds of trucks were stranded.", "Officials gave no date for reopening it.", "More later."]);
+        let article = Article { doc: &d, sentence_vectors: &[], doc_vector: &[] };
+        let s = LeadSummarizer.summarize(&article, &SummaryOptions::default(), &[]);
+        assert_eq!(s.sentences, vec![1, 2, 3]);
+        assert!(s.text.starts_with("The crossing"));
+    }
+
+    #[test]
+    fn centrality_prefers_central_and_avoids_duplicates() {
+        let d = doc(&[
+            "Pakistan and Afghanistan agreed to reopen the border crossing today.",
+            "Pakistan and Afghanistan agreed to reopen the border crossing on Monday.",
+            "The weather in the region was unusually warm this week for everyone.",
+            "Traders welcomed the decision to reopen the crossing for all trucks.",
+        ]);
+        let v = |x: f32, y: f32| {
+            let n = (x * x + y * y).sqrt();
+            vec![x / n, y / n]
+        };
+        let vectors = vec![v(1.0, 0.1), v(1.0, 0.12), v(0.0, 1.0), v(0.8, 0.5)];
+        let centroid = v(1.0, 0.3);
+        let article = Article { doc: &d, sentence_vectors: &vectors, doc_vector: &centroid };
+        let options = SummaryOptions { max_sentences: 2, max_words: 75, mode: SummaryMode::Central };
+        let s = CentralitySummarizer::default().summarize(&article, &options, &[]);
+        assert_eq!(s.sentences.len(), 2);
+        assert!(!(s.sentences.contains(&0) && s.sentences.contains(&1)), "near-duplicates both chosen: {:?}", s.sentences);
+        assert!(!s.sentences.contains(&2));
+    }
+}

@@ -1,0 +1,1 @@
+//! `stance classify` on real files.

