@@ -511,7 +511,7 @@ fn looks_like_title(line: &str) -> bool {
     line.chars().count() <= 150
         && words <= 25
         && !line.ends_with(['.', ',', ';', ':'])
-        && !super::clean::is_bullet(line)
+        && super::sentences::bullet_len(line) == 0
 }
 
 /// Assembles a document from cleaned paragraphs: drops a repeat of the title, strips the dateline,

@@ -6,7 +6,6 @@
 //! sentence when followed by space and a sentence start; closing quotes and brackets stay with the
 //! sentence. Abbreviations, initials, dotted acronyms and numbers do not end sentences.
 
-use super::clean::bullet_len;
 use super::Sentence;
 
 /// Titles that always precede a name, so a full stop after them never ends a sentence.
@@ -84,6 +83,27 @@ fn is_closer(c: char) -> bool {
 
 fn is_opener(c: char) -> bool {
     matches!(c, '"' | '\'' | '“' | '‘' | '«' | '(' | '[' | '{')
+}
+
+/// Byte length of a leading bullet marker (`- `, `• `, `1. `, `2) `), or 0 when there is none.
+pub(crate) fn bullet_len(line: &str) -> usize {
+    let mut chars = line.char_indices();
+    match chars.next() {
+        Some((_, '-' | '*' | '•' | '·' | '‣' | '▪' | '◦' | '–' | '—')) => {
+            match chars.next() {
+                Some((i, ' ')) => i + 1,
+                _ => 0,
+            }
+        }
+        Some((_, c)) if c.is_ascii_digit() => {
+            let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+            match line.as_bytes().get(digits..digits + 2) {
+                Some([b'.' | b')', b' ']) if digits <= 2 => digits + 2,
+                _ => 0,
+            }
+        }
+        _ => 0,
+    }
 }
 
 /// Whether `s` ends with sentence-final punctuation, possibly followed by closing quotes/brackets.

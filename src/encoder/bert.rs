@@ -11,18 +11,28 @@ use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
 use tokenizers::Tokenizer;
 
-/// Batching knobs for the encoder.
+/// Numeric precision of the encoder's matrix multiplies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Precision {
+    /// 32-bit floats throughout: matches the reference implementation.
+    #[default]
+    F32,
+}
+
+/// Batching and precision knobs for the encoder.
 #[derive(Debug, Clone, Copy)]
 pub struct EncoderOptions {
     /// Most windows in one forward pass.
     pub max_batch: usize,
     /// Most padded tokens (batch × longest window) in one forward pass.
     pub token_budget: usize,
+    /// Precision of the weights' matrix multiplies.
+    pub precision: Precision,
 }
 
 impl Default for EncoderOptions {
     fn default() -> Self {
-        EncoderOptions { max_batch: 32, token_budget: 8192 }
+        EncoderOptions { max_batch: 32, token_budget: 8192, precision: Precision::F32 }
     }
 }
 

@@ -5,7 +5,7 @@
 pub mod bert;
 pub mod windows;
 
-pub use bert::{BertEncoder, EncoderOptions};
+pub use bert::{BertEncoder, EncoderOptions, Precision};
 
 use crate::Result;
 
