@@ -8,7 +8,7 @@ use stance::document::Document;
 use stance::encoder::{BertEncoder, EncoderOptions};
 use stance::pipeline::Pipeline;
 use stance::report::{renderer, ArticleRecord, ErrorRecord, Format, Record};
-use stance::stance::systems::{build_classifier, SystemKind};
+use stance::stance::systems::{artifacts_dir, build_classifier, SystemKind};
 use stance::stance::Spec;
 use stance::summarize::{CentralitySummarizer, SummaryMode, SummaryOptions};
 use std::io::{IsTerminal, Write};
@@ -55,7 +55,8 @@ pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> Result<ExitCode> {
     };
     let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
     let encoder = BertEncoder::load(&files, EncoderOptions::default()).with_context(|| format!("loading {}", files.dir.display()))?;
-    let classifier = build_classifier(args.classifier, &spec, args.spec.as_deref(), Some(&encoder))?;
+    let artifacts = artifacts_dir(args.spec.as_deref());
+    let classifier = build_classifier(args.classifier, &spec, &artifacts, Some(&encoder))?;
     let summarizer = CentralitySummarizer::default();
     let pipeline = Pipeline {
         encoder: Some(&encoder),

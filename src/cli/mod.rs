@@ -1,8 +1,10 @@
 //! Argument parsing and dispatch; one file per subcommand.
 
 mod classify;
+mod compare;
 mod embed;
 mod models;
+mod train;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -46,6 +48,10 @@ enum Command {
     Classify(classify::ClassifyArgs),
     /// Embed texts: one JSON line per file, or per line of stdin.
     Embed(embed::EmbedArgs),
+    /// Compare stance systems and summarizers on labelled data.
+    Compare(compare::CompareArgs),
+    /// Train the stance head and the bag-of-words baseline on a labelled folder.
+    Train(train::TrainArgs),
     /// List or fetch models.
     #[command(subcommand)]
     Models(models::ModelsCommand),
@@ -71,6 +77,8 @@ pub fn run() -> ExitCode {
     let outcome = match cli.command {
         Command::Classify(args) => classify::run(&cli.global, args),
         Command::Embed(args) => embed::run(&cli.global, args),
+        Command::Compare(args) => compare::run(&cli.global, args),
+        Command::Train(args) => train::run(&cli.global, args),
         Command::Models(cmd) => models::run(&cli.global, cmd),
     };
     match outcome {

@@ -416,7 +416,8 @@ fn date(line: &str) -> Verdict<'_> {
 /// Image credits ("Photo: …", "File photo") and a lone parenthesised source such as "(Reuters)".
 fn credit(line: &str) -> Verdict<'_> {
     let lower = line.to_lowercase();
-    let prefixes = "photo:|photo by|photo credit|photograph|image:|image credit|image by|picture:|\
+    let prefixes =
+        "photo:|photo by|photo credit|photograph:|image:|image credit|image by|picture:|\
         file photo|credit:|courtesy|illustration:";
     let prefixed = prefixes.split('|').any(|p| lower.starts_with(p)) && words(line) <= 25;
     drop_if(prefixed || (line.starts_with('(') && line.ends_with(')') && words(line) <= 4))
@@ -532,4 +533,145 @@ pub fn html_title(html: &str) -> Option<String> {
             .join(" ");
         Some(title).filter(|t| !t.is_empty())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clutter_lines_are_dropped() {
+        let clutter = [
+            "Advertisement",
+            "ADVERTISEMENT",
+            "Continue Reading",
+            "Continue reading on The Daily Example",
+            "Read More »",
+            "Read more: Border trade slumps as crossings stay shut",
+            "SEE ALSO: Ten things to know about the frontier",
+            "ALSO READ: Envoys meet in Tehran",
+            "Related: Refugee returns surge",
+            "Share this article",
+            "Share on WhatsApp",
+            "Share on X",
+            "Follow us on Google News",
+            "Follow Jane Doe on Twitter",
+            "Connect with us",
+            "Sign up for our daily newsletter",
+            "Subscribe to get the morning briefing",
+            "We use cookies to improve your experience. Accept",
+            "© 2025 The Example Times. All rights reserved.",
+            "Copyright © All rights reserved. This site is for general information and nothing here is advice of any kind, and we are not responsible for any loss.",
+            "Click here to download our app",
+            "By Staff Reporter",
+            "By JANE DOE and Omar Rahimi | Example Wire",
+            "Reporting by Jane Doe; Editing by John Roe",
+            "October 14, 2025",
+            "14 Oct 2025, 10:32 PM",
+            "Updated: 14 Oct 2025 10:32 PKT",
+            "Published",
+            "Published on Tuesday",
+            "5 min read",
+            "Photo: Example Wire/File",
+            "(Reuters)",
+            "* * *",
+            "📰",
+            "→",
+            "on",
+            "editorial",
+            "Top Stories",
+            "Read Full Article →",
+            "This preview shows approximately 15% of the article. Read the full story on the publisher's website.",
+        ];
+        for line in clutter {
+            assert!(clutter_rule(line).is_some(), "should be clutter: {line}");
+        }
+    }
+
+    #[test]
+    fn content_lines_are_kept() {
+        let content = [
+            "Read more about the talks below, where the minister explained at length why the trade corridor had stayed closed for three weeks despite repeated appeals.",
+            "By the end of the week, both delegations had agreed to meet again.",
+            "By 2030, Pakistan plans to fence the whole frontier.",
+            "On Thursday, officials said 23 soldiers had been killed.",
+            "Related talks in Doha broke down on Sunday.",
+            "Share prices in Karachi fell 3% after the clashes.",
+            "The ministry said copyright rules did not apply to the leaked memo.",
+            "Photographs of the crossing circulated widely on social media after the closure.",
+            "Diplomatic Efforts Amid Tensions",
+            "Islamabad",
+            "The 14th round of talks opened on October 14, 2025 in Doha.",
+        ];
+        for line in content {
+            assert_eq!(clutter_rule(line), None, "should be content: {line}");
+        }
+    }
+
+    #[test]
+    fn glued_clutter_keeps_the_content() {
+        let line = "SEE ALSO: Envoys Trade Barbs Over Frontier FenceThe Taliban government says it will not negotiate under pressure.";
+        assert_eq!(
+            clean_line(line),
+            Some("The Taliban government says it will not negotiate under pressure.")
+        );
+        assert_eq!(
+            clean_line("BREAKING: Pakistan closed the Torkham crossing on Sunday."),
+            Some("Pakistan closed the Torkham crossing on Sunday.")
+        );
+        assert_eq!(clean_line("## Border trade"), Some("Border trade"));
+        assert_eq!(clean_line("- Share on Facebook"), None);
+    }
+
+    #[test]
+    fn normalize_whitespace() {
+        let raw = "A\u{00A0}line\u{200B} with\t\tgaps \r\nnext\u{2003}line\r\r\n\n\n\nLast\u{200C}word\u{FEFF}";
+        assert_eq!(
+            normalize(raw),
+            "A line with gaps\nnext line\n\nLast\u{200C}word"
+        );
+        assert_eq!(normalize(" \n\t\n"), "");
+    }
+
+    #[test]
+    fn clean_text_keeps_paragraphs_and_unwraps() {
+        let raw = "Connect with us\n\nPESHAWAR: Security forces said on Monday that\nthe crossing would reopen soon.\n\nAdvertisement\n\nTraders welcomed the news.\nOthers were sceptical.\n\n© 2025 Example News";
+        let want = "Security forces said on Monday that the crossing would reopen soon.\n\nTraders welcomed the news.\n\nOthers were sceptical.";
+        assert_eq!(clean_text(raw), want);
+        let wrapped = "The talks, held over two days in the Qatari capital,\nended without a joint statement, but both sides\nagreed to keep the ceasefire in place for now.";
+        assert_eq!(clean_paragraphs(wrapped).len(), 1);
+    }
+
+    #[test]
+    fn datelines() {
+        let cases = "PESHAWAR: Gunmen attacked a checkpoint. => Gunmen attacked a checkpoint.
+            ISLAMABAD (Reuters) — Pakistan said it would talk. => Pakistan said it would talk.
+            Kabul, Afghanistan – When the envoy arrived, talks began. => When the envoy arrived, talks began.
+            KABUL, Oct 14 (AP) - The Taliban said all was calm. => The Taliban said all was calm.
+            (Reuters) - Pakistan's army said five soldiers died. => Pakistan's army said five soldiers died.
+            Pakistan: the view from the border is grim. => Pakistan: the view from the border is grim.
+            Pakistan – especially its northwest – was hit. => Pakistan – especially its northwest – was hit.
+            The minister said: \"We will respond.\" => The minister said: \"We will respond.\"";
+        for case in cases.lines() {
+            let (input, want) = case.trim().split_once(" => ").unwrap_or_default();
+            assert_eq!(strip_dateline(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn html_drops_furniture() {
+        let html = r#"<html><head><title>Talks resume | Example</title><style>p{}</style></head><body>
+            <nav><a href="/">Home</a></nav><header>Site header</header>
+            <article><h1>Talks   resume</h1><p>Delegations met&nbsp;in Doha.<script>track()</script></p>
+            <figure><img src="x.jpg"><figcaption>Photo caption</figcaption></figure>
+            <div class="share-buttons">Share on X</div><ul><li>Trade reopens</li><li>Refugees return</li></ul>
+            <p>Both sides<br>agreed.</p></article><footer>Footer text</footer></body></html>"#;
+        let text = html_to_text(html);
+        assert_eq!(text, "Talks resume\n\nDelegations met in Doha.\n\n- Trade reopens\n\n- Refugees return\n\nBoth sides\nagreed.");
+        assert_eq!(html_title(html).as_deref(), Some("Talks resume"));
+        assert_eq!(html_title("<p>no title</p>"), None);
+        assert_eq!(html_to_text(""), "");
+        let deep = "<div>".repeat(3_000) + "deep text";
+        assert_eq!(html_to_text(&deep), "deep text");
+    }
 }

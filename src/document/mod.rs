@@ -7,10 +7,15 @@ pub mod clean;
 pub mod load;
 pub mod sentences;
 
-pub use load::{articles, document_from_text, input_id, Articles, LoadError};
+pub use load::{articles, document_from_text, Articles};
 pub use sentences::split_sentences;
 
+use std::fmt;
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
+
+use crate::Error;
 
 /// A sentence of an article's cleaned body, with its byte span in [`Document::text`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,4 +41,60 @@ pub struct Document {
     pub text: String,
     /// Sentences of `text`, in order.
     pub sentences: Vec<Sentence>,
+}
+
+/// One input that could not be loaded, with the `id` and `path` an error record needs.
+#[derive(Debug)]
+pub struct LoadError {
+    /// Best available identifier: the record's `id`, else `<stem>-<line>`, else the file stem.
+    pub id: String,
+    /// The input as found (`<stdin>`, `file.jsonl:LINE`, `file.json#N`).
+    pub path: String,
+    /// What went wrong, as an [`Error::Input`] naming `path`.
+    pub error: Error,
+}
+
+impl LoadError {
+    pub(crate) fn new(id: String, path: &str, message: impl Into<String>) -> Self {
+        let error = Error::Input {
+            input: path.to_string(),
+            message: message.into(),
+        };
+        LoadError {
+            id,
+            path: path.to_string(),
+            error,
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for LoadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
+    }
+}
+
+impl From<LoadError> for Error {
+    fn from(e: LoadError) -> Self {
+        e.error
+    }
+}
+
+/// Identifier for an input path: its file stem (`stdin` for `-` or `<stdin>`), so callers can name
+/// error records for inputs that never became documents.
+pub fn input_id(path: &str) -> String {
+    if path == "-" || path == "<stdin>" {
+        return "stdin".to_string();
+    }
+    Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| path.to_string())
 }

@@ -3,6 +3,7 @@
 //! [`Encoder`] is the seam; [`bert::BertEncoder`] is the candle transformer behind it.
 
 pub mod bert;
+pub mod cache;
 pub mod windows;
 
 pub use bert::{BertEncoder, EncoderOptions, Precision};

@@ -1,5 +1,7 @@
 //! Evaluation: classification and summary metrics behind `stance compare`.
 
+pub mod compare;
+pub mod dataset;
 pub mod metrics;
 pub mod rouge;
 pub mod vector;

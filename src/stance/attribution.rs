@@ -78,6 +78,6 @@ mod tests {
     fn cue_must_be_a_whole_word_or_phrase() {
         let d = detector();
         assert_eq!(d.voice("The saidabad market reopened."), Voice::Own);
-        assert_eq!(d.voice("It was according, to plan."), Voice::Own);
+        assert_eq!(d.voice("The accord was signed in Doha."), Voice::Own);
     }
 }

@@ -2,10 +2,14 @@
 //! the trained head on encoder features, and the bag-of-words and majority baselines.
 
 pub mod attribution;
+pub mod baseline;
+pub mod card;
+pub mod head;
 pub mod linear;
 pub mod spec;
 pub mod systems;
 pub mod tfidf;
+pub mod train;
 pub mod zero_shot;
 
 pub use spec::Spec;

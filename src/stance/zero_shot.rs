@@ -133,6 +133,27 @@ impl ExemplarScorer {
             .collect()
     }
 
+    /// Article-level features from the exemplar scores, for the trained head: the mean score of
+    /// every label, each polar side's strength and share, the weaker side's strength (evidence for
+    /// both sides at once), and the share of sentences in the outlet's own voice.
+    pub fn evidence_features(&self, article: &Article<'_>, sides: &[SideEvidence]) -> Vec<f32> {
+        let scores: Vec<SentenceScore> = article
+            .doc
+            .sentences
+            .iter()
+            .zip(article.sentence_vectors)
+            .map(|(s, v)| self.score_sentence(&s.text, v))
+            .collect();
+        let n = scores.len().max(1) as f32;
+        let mut features: Vec<f32> = (0..self.spec.labels.len()).map(|l| scores.iter().map(|s| s.label_scores[l]).sum::<f32>() / n).collect();
+        for side in sides {
+            features.extend([side.strength, side.share]);
+        }
+        features.push(sides.iter().map(|s| s.strength).fold(f32::MAX, f32::min).max(0.0));
+        features.push(scores.iter().filter(|s| s.voice == Voice::Own).count() as f32 / n);
+        features
+    }
+
     /// Top evidence sentences per side (positive margins only), strongest first.
     pub fn evidence(&self, article: &Article<'_>, sides: &[SideEvidence], per_side: usize) -> Vec<Evidence> {
         sides

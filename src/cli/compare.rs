@@ -1,0 +1,117 @@
+//! `stance compare`: stance systems and summarizers side by side on a labelled folder.
+
+use super::GlobalArgs;
+use anyhow::Result;
+use stance::encoder::{BertEncoder, EncoderOptions};
+use stance::eval::compare::{compare, CompareReport, Contender};
+use stance::eval::dataset::LabelledSet;
+use stance::pipeline::embed_articles;
+use stance::stance::systems::{artifacts_dir, build_classifier, uses_encoder, SystemKind};
+use stance::stance::Spec;
+use stance::summarize::{CentralitySummarizer, LeadSummarizer, Summarizer};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Output of `stance compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompareFormat {
+    /// Human-readable tables.
+    Table,
+    /// The `CompareReport` as JSON: {data, n, labels, embed_seconds, systems: [{name, n, accuracy,
+    /// macro_f1, macro_f1_ci95, f_avg, polar, per_class: [{label, precision, recall, f1, support}],
+    /// confusion, articles_per_second, predictions}], summaries: [{name, rouge1, rouge2, rouge_l,
+    /// coverage, redundancy, compression}]}.
+    Json,
+}
+
+/// Arguments of `stance compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Labelled folder: labels.jsonl + <id>.txt (+ summaries.jsonl for ROUGE).
+    #[arg(long)]
+    data: PathBuf,
+    /// Only this split of the folder (default: every article).
+    #[arg(long)]
+    split: Option<String>,
+    /// Systems to run, in order.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [SystemKind::Head, SystemKind::ZeroShot, SystemKind::Baseline, SystemKind::Majority])]
+    systems: Vec<SystemKind>,
+    /// Label spec TOML (default: the built-in spec).
+    #[arg(long)]
+    spec: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+    format: CompareFormat,
+}
+
+/// Runs the comparison and prints it.
+pub fn run(global: &GlobalArgs, args: CompareArgs) -> Result<ExitCode> {
+    let spec = match &args.spec {
+        Some(path) => Spec::from_file(path)?,
+        None => Spec::builtin(),
+    };
+    let set = LabelledSet::load(&args.data)?;
+    let items = set.split(args.split.as_deref());
+    anyhow::ensure!(!items.is_empty(), "{}: no articles in split {:?}", args.data.display(), args.split);
+    let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
+    let encoder = BertEncoder::load(&files, EncoderOptions::default())?;
+    let start = Instant::now();
+    let vectors = embed_articles(&encoder, &items.iter().map(|a| &a.doc).collect::<Vec<_>>())?;
+    let embed_seconds = start.elapsed().as_secs_f64();
+    let dir = artifacts_dir(args.spec.as_deref());
+    let contenders = args
+        .systems
+        .iter()
+        .map(|&kind| Ok(Contender { classifier: build_classifier(kind, &spec, &dir, Some(&encoder))?, uses_encoder: uses_encoder(kind) }))
+        .collect::<Result<Vec<_>>>()?;
+    let summarizers: [&dyn Summarizer; 2] = [&CentralitySummarizer::default(), &LeadSummarizer];
+    let data = match &args.split {
+        Some(split) => format!("{} (split {split})", args.data.display()),
+        None => args.data.display().to_string(),
+    };
+    let report = compare(data, &spec, &items, &vectors, embed_seconds, &contenders, &summarizers)?;
+    match args.format {
+        CompareFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        CompareFormat::Table => print_tables(&report),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_tables(report: &CompareReport) {
+    println!("{}: {} articles (embedding took {:.1}s)\n", report.data, report.n, report.embed_seconds);
+    println!("{:<11} {:>6} {:>9} {:>15} {:>7} {:>10}", "system", "acc", "macro-F1", "95% CI", "F_avg", "articles/s");
+    for s in &report.systems {
+        let r = &s.report;
+        println!(
+            "{:<11} {:>6.3} {:>9.3} {:>15} {:>7.3} {:>10.1}",
+            s.name,
+            r.accuracy,
+            r.macro_f1,
+            format!("[{:.3}, {:.3}]", s.macro_f1_ci95.0, s.macro_f1_ci95.1),
+            r.f_avg,
+            s.articles_per_second
+        );
+    }
+    for s in &report.systems {
+        println!("\n{} — per class (precision / recall / F1, support) and confusion (rows gold, columns predicted)", s.name);
+        for (c, m) in s.report.per_class.iter().enumerate() {
+            let row: Vec<String> = s.report.confusion[c].iter().map(|n| format!("{n:>4}")).collect();
+            println!("  {:<14} {:.3} / {:.3} / {:.3}  ({:>3})   {}", m.label, m.precision, m.recall, m.f1, m.support, row.join(""));
+        }
+    }
+    println!("\n{:<11} {:>8} {:>8} {:>8} {:>9} {:>11} {:>12}", "summarizer", "ROUGE-1", "ROUGE-2", "ROUGE-L", "coverage", "redundancy", "compression");
+    let opt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
+    for s in &report.summaries {
+        println!(
+            "{:<11} {:>8} {:>8} {:>8} {:>9.3} {:>11.3} {:>12.3}",
+            s.name,
+            opt(s.rouge1),
+            opt(s.rouge2),
+            opt(s.rouge_l),
+            s.coverage,
+            s.redundancy,
+            s.compression
+        );
+    }
+}

@@ -1,0 +1,139 @@
+//! `stance train`: fit the bag-of-words baseline and the stance head on a labelled folder.
+
+use super::GlobalArgs;
+use anyhow::{Context, Result};
+use stance::encoder::cache::{default_cache_dir, CachedEncoder};
+use stance::encoder::{BertEncoder, Encoder, EncoderOptions};
+use stance::eval::dataset::LabelledSet;
+use stance::pipeline::{embed_articles, ArticleVectors};
+use stance::stance::baseline::article_text;
+use stance::stance::card::ModelCard;
+use stance::stance::head::FeatureGroup;
+use stance::stance::linear::TrainConfig;
+use stance::stance::systems::artifacts_dir;
+use stance::stance::train::{class_counts, train_baseline, train_head, Example, TrainOptions};
+use stance::stance::zero_shot::{ExemplarScorer, ZeroShotParams};
+use stance::stance::{Article, Spec};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Which system to train.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TrainTarget {
+    /// The head on transformer features (and the baseline it stacks).
+    Transformer,
+    /// Only the bag-of-words baseline (no model needed).
+    Baseline,
+}
+
+/// Arguments of `stance train`.
+#[derive(Debug, clap::Args)]
+pub struct TrainArgs {
+    /// Labelled folder: labels.jsonl + <id>.txt.
+    #[arg(long)]
+    data: PathBuf,
+    /// Train on this split of the folder (`all` for every article).
+    #[arg(long, default_value = "train")]
+    split: String,
+    /// Label spec TOML (default: the built-in spec).
+    #[arg(long)]
+    spec: Option<PathBuf>,
+    /// Where to write the artefacts (default: where `classify` looks for them).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// What to train.
+    #[arg(long, value_enum, default_value_t = TrainTarget::Transformer)]
+    encoder: TrainTarget,
+    /// Feature groups of the head.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [FeatureGroup::Embedding, FeatureGroup::Evidence, FeatureGroup::Words])]
+    features: Vec<FeatureGroup>,
+    /// Cross-validation folds.
+    #[arg(long, default_value_t = 5)]
+    folds: usize,
+    /// Seed for folds and optimiser.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Head epochs.
+    #[arg(long, default_value_t = 300)]
+    epochs: usize,
+    /// Head AdamW weight decay.
+    #[arg(long, default_value_t = 0.1)]
+    weight_decay: f64,
+    /// Head AdamW learning rate.
+    #[arg(long, default_value_t = 0.01)]
+    learning_rate: f64,
+}
+
+/// Trains, prints cross-validated macro-F1, and saves artefacts with their cards.
+pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
+    let spec = match &args.spec {
+        Some(path) => Spec::from_file(path)?,
+        None => Spec::builtin(),
+    };
+    let out = args.out.clone().unwrap_or_else(|| artifacts_dir(args.spec.as_deref()));
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let set = LabelledSet::load(&args.data)?;
+    let split = (args.split != "all").then_some(args.split.as_str());
+    let items = set.split(split);
+    anyhow::ensure!(items.len() >= args.folds * 2, "{}: only {} articles in split {:?}", args.data.display(), items.len(), args.split);
+    let data = format!("{} (split {})", args.data.display(), args.split);
+    let labels = items
+        .iter()
+        .map(|a| spec.index_of(&a.label).with_context(|| format!("{}: label {:?} is not in spec {}", a.doc.path, a.label, spec.name)))
+        .collect::<Result<Vec<_>>>()?;
+
+    let needs_encoder = args.encoder == TrainTarget::Transformer;
+    let (encoder, files) = if needs_encoder {
+        let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
+        (Some(BertEncoder::load(&files, EncoderOptions::default())?), Some(files))
+    } else {
+        (None, None)
+    };
+    let cached = encoder.as_ref().map(|e| CachedEncoder::open(e, &default_cache_dir())).transpose()?;
+    let vectors: Vec<ArticleVectors> = match &cached {
+        Some(c) => embed_articles(c, &items.iter().map(|a| &a.doc).collect::<Vec<_>>())?,
+        None => vec![ArticleVectors::default(); items.len()],
+    };
+    let examples: Vec<Example<'_>> = items
+        .iter()
+        .zip(&vectors)
+        .zip(&labels)
+        .map(|((a, v), &label)| {
+            let article = Article { doc: &a.doc, sentence_vectors: &v.sentences, doc_vector: &v.document };
+            Example { text: article_text(&article), article, label }
+        })
+        .collect();
+    let head_cfg = TrainConfig { epochs: args.epochs, learning_rate: args.learning_rate, weight_decay: args.weight_decay, seed: args.seed, ..TrainConfig::default() };
+    let baseline_cfg = TrainConfig { epochs: 200, learning_rate: 0.05, weight_decay: 0.01, seed: args.seed, standardize: false, ..TrainConfig::default() };
+    let options = TrainOptions { folds: args.folds, seed: args.seed, head: head_cfg.clone(), baseline: baseline_cfg.clone(), groups: args.features.clone() };
+    let card = |system: &str, encoder: Option<String>, features: Vec<String>, cfg: &TrainConfig, cv: &stance::eval::metrics::CvScores| ModelCard {
+        system: system.to_string(),
+        spec: spec.name.clone(),
+        labels: spec.label_names(),
+        encoder,
+        features,
+        data: data.clone(),
+        class_counts: class_counts(&spec, &examples),
+        seed: args.seed,
+        epochs: cfg.epochs,
+        cv_folds: args.folds,
+        cv_macro_f1: cv.fold_macro_f1.clone(),
+        cv_mean_macro_f1: cv.mean_macro_f1,
+    };
+
+    let (baseline, word_oof) = train_baseline(&spec, &examples, &options)?;
+    println!("baseline  {}-fold macro-F1 {:.3} ± {:.3}", args.folds, baseline.cv.mean_macro_f1, baseline.cv.std_macro_f1);
+    baseline.model.save(&out, card("baseline", None, vec!["words".into()], &baseline_cfg, &baseline.cv))?;
+
+    if let (Some(encoder), Some(files)) = (&encoder, &files) {
+        let scorer = ExemplarScorer::new(spec.clone(), encoder as &dyn Encoder, ZeroShotParams::default())?;
+        let uses_words = args.features.contains(&FeatureGroup::Words);
+        let words = uses_words.then(|| stance::stance::baseline::BagOfWords::load(&out, &spec)).transpose()?;
+        let head = train_head(scorer, &examples, uses_words.then_some(word_oof.as_slice()), words, &options)?;
+        println!("head      {}-fold macro-F1 {:.3} ± {:.3}  (features: {:?})", args.folds, head.cv.mean_macro_f1, head.cv.std_macro_f1, args.features);
+        let features = args.features.iter().map(|g| format!("{g:?}").to_lowercase()).collect();
+        head.model.save(&out, card("head", Some(files.spec.versioned_id()), features, &head_cfg, &head.cv))?;
+    }
+    println!("saved to {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}

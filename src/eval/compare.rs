@@ -1,0 +1,147 @@
+//! `stance compare`: every system on the same labelled articles in one run, with the metrics,
+//! bootstrap intervals, throughput and summary quality that go into the report.
+
+use super::dataset::LabelledArticle;
+use super::metrics::{bootstrap_macro_f1, compression_ratio, coverage, redundancy, ClassificationReport};
+use super::rouge::rouge;
+use super::vector::{mean_rows, normalize};
+use crate::pipeline::ArticleVectors;
+use crate::stance::{Article, Spec, StanceClassifier};
+use crate::summarize::{Summarizer, SummaryOptions};
+use crate::{Error, Result};
+use serde::Serialize;
+use std::time::Instant;
+
+/// Bootstrap resamples behind each interval.
+const BOOTSTRAP_ITERATIONS: usize = 2000;
+
+/// One stance system's results.
+#[derive(Debug, Clone, Serialize)]
+pub struct SystemResult {
+    /// System name.
+    pub name: String,
+    /// Accuracy, macro-F1, per-class P/R/F1, F_avg over the polar classes, confusion matrix.
+    #[serde(flatten)]
+    pub report: ClassificationReport,
+    /// 95% bootstrap interval of macro-F1.
+    pub macro_f1_ci95: (f64, f64),
+    /// Articles per second, embedding time included for systems that use the encoder.
+    pub articles_per_second: f64,
+    /// Predicted label of every article, in input order.
+    pub predictions: Vec<String>,
+}
+
+/// One summarizer's results.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryResult {
+    /// Summarizer name.
+    pub name: String,
+    /// Mean ROUGE-1 F1 against the references (absent without references).
+    pub rouge1: Option<f64>,
+    /// Mean ROUGE-2 F1.
+    pub rouge2: Option<f64>,
+    /// Mean ROUGE-L F1.
+    pub rouge_l: Option<f64>,
+    /// Mean cosine of the summary's vector (mean of its sentence vectors) to the article's.
+    pub coverage: f64,
+    /// Mean of the largest pairwise cosine between a summary's sentences.
+    pub redundancy: f64,
+    /// Mean summary words / article words.
+    pub compression: f64,
+}
+
+/// The whole comparison; `--format json` prints exactly this.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareReport {
+    /// The labelled folder and split.
+    pub data: String,
+    /// Number of articles.
+    pub n: usize,
+    /// Labels in spec order.
+    pub labels: Vec<String>,
+    /// Seconds spent embedding all articles once (shared by encoder systems).
+    pub embed_seconds: f64,
+    /// Per stance system.
+    pub systems: Vec<SystemResult>,
+    /// Per summarizer.
+    pub summaries: Vec<SummaryResult>,
+}
+
+/// A stance system under comparison.
+pub struct Contender {
+    /// The classifier.
+    pub classifier: Box<dyn StanceClassifier>,
+    /// Whether its throughput should include embedding time.
+    pub uses_encoder: bool,
+}
+
+/// Runs every contender and summarizer on `items` whose vectors are `vectors` (computed in `embed_seconds`).
+pub fn compare(
+    data: String,
+    spec: &Spec,
+    items: &[&LabelledArticle],
+    vectors: &[ArticleVectors],
+    embed_seconds: f64,
+    contenders: &[Contender],
+    summarizers: &[&dyn Summarizer],
+) -> Result<CompareReport> {
+    let labels = spec.label_names();
+    let gold = items
+        .iter()
+        .map(|a| spec.index_of(&a.label).ok_or_else(|| Error::Input { input: a.doc.path.clone(), message: format!("label {:?} is not in spec {}", a.label, spec.name) }))
+        .collect::<Result<Vec<_>>>()?;
+    let articles: Vec<Article<'_>> = items
+        .iter()
+        .zip(vectors)
+        .map(|(a, v)| Article { doc: &a.doc, sentence_vectors: &v.sentences, doc_vector: &v.document })
+        .collect();
+    let mut systems = Vec::new();
+    for c in contenders {
+        let start = Instant::now();
+        let predictions = articles.iter().map(|a| c.classifier.classify(a)).collect::<Result<Vec<_>>>()?;
+        let seconds = start.elapsed().as_secs_f64() + if c.uses_encoder { embed_seconds } else { 0.0 };
+        let pred: Vec<usize> = predictions.iter().map(|p| spec.index_of(&p.label).unwrap_or(spec.neutral_index())).collect();
+        let report = ClassificationReport::compute(&labels, &gold, &pred)?.with_polar(spec.polar_indices())?;
+        systems.push(SystemResult {
+            name: c.classifier.name().to_string(),
+            macro_f1_ci95: bootstrap_macro_f1(&gold, &pred, labels.len(), BOOTSTRAP_ITERATIONS, 7)?,
+            report,
+            articles_per_second: items.len() as f64 / seconds.max(1e-9),
+            predictions: predictions.into_iter().map(|p| p.label).collect(),
+        });
+    }
+    let summaries = summarizers.iter().map(|s| summary_quality(*s, items, &articles)).collect::<Result<Vec<_>>>()?;
+    Ok(CompareReport { data, n: items.len(), labels, embed_seconds, systems, summaries })
+}
+
+fn summary_quality(summarizer: &dyn Summarizer, items: &[&LabelledArticle], articles: &[Article<'_>]) -> Result<SummaryResult> {
+    let options = SummaryOptions::default();
+    let (mut r1, mut r2, mut rl, mut with_refs) = (0.0, 0.0, 0.0, 0usize);
+    let (mut cov, mut red, mut comp) = (0.0, 0.0, 0.0);
+    for (item, article) in items.iter().zip(articles) {
+        let summary = summarizer.summarize(article, &options, &[]);
+        if let Some(reference) = &item.reference_summary {
+            let r = rouge(&summary.text, reference);
+            (r1, r2, rl, with_refs) = (r1 + r.rouge1, r2 + r.rouge2, rl + r.rouge_l, with_refs + 1);
+        }
+        let rows: Vec<&[f32]> = summary.sentences.iter().filter_map(|&i| article.sentence_vectors.get(i).map(Vec::as_slice)).collect();
+        if !rows.is_empty() {
+            let mut centroid = mean_rows(&rows, None)?;
+            normalize(&mut centroid);
+            cov += coverage(&centroid, article.doc_vector) as f64;
+            red += redundancy(&rows) as f64;
+        }
+        comp += compression_ratio(summary.text.split_whitespace().count(), article.doc.text.split_whitespace().count()) as f64;
+    }
+    let n = items.len().max(1) as f64;
+    let mean_ref = |total: f64| (with_refs > 0).then(|| total / with_refs as f64);
+    Ok(SummaryResult {
+        name: summarizer.name().to_string(),
+        rouge1: mean_ref(r1),
+        rouge2: mean_ref(r2),
+        rouge_l: mean_ref(rl),
+        coverage: cov / n,
+        redundancy: red / n,
+        compression: comp / n,
+    })
+}

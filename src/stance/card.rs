@@ -1,0 +1,60 @@
+//! Model cards: the small JSON written beside every trained artefact, saying what it was trained
+//! on, how, and how well it cross-validated.
+
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// What a trained system records about itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelCard {
+    /// System name (`head`, `baseline`).
+    pub system: String,
+    /// Label spec name.
+    pub spec: String,
+    /// Labels in the order of the model's outputs.
+    pub labels: Vec<String>,
+    /// Encoder `id@revision` whose features were used, if any.
+    pub encoder: Option<String>,
+    /// Feature groups, e.g. `["embedding", "evidence", "words"]`.
+    pub features: Vec<String>,
+    /// Training data folder and split.
+    pub data: String,
+    /// Training articles per label, in label order.
+    pub class_counts: Vec<usize>,
+    /// Optimiser seed.
+    pub seed: u64,
+    /// Training epochs.
+    pub epochs: usize,
+    /// Folds of the cross-validation.
+    pub cv_folds: usize,
+    /// Cross-validated macro-F1 per fold.
+    pub cv_macro_f1: Vec<f64>,
+    /// Their mean.
+    pub cv_mean_macro_f1: f64,
+}
+
+impl ModelCard {
+    /// Reads a card.
+    pub fn read(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        serde_json::from_str(&text).map_err(|e| Error::Config { path: path.to_path_buf(), message: e.to_string() })
+    }
+
+    /// Writes a card, pretty-printed.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let json = serde_json::to_string_pretty(self).map_err(|e| Error::Other(e.to_string()))?;
+        std::fs::write(path, json + "\n").map_err(|e| Error::io(path, e))
+    }
+
+    /// Fails unless the card's labels are the spec's, in the same order.
+    pub fn check_labels(&self, labels: &[String], path: &Path) -> Result<()> {
+        if self.labels != labels {
+            return Err(Error::Config {
+                path: path.to_path_buf(),
+                message: format!("trained for labels {:?}, but the spec has {:?}; retrain with `stance train`", self.labels, labels),
+            });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,117 @@
+//! The trained head: softmax regression over what the encoder and the words each know — the
+//! document embedding, the exemplar evidence (with attribution), and the bag-of-words model's
+//! probabilities (stacked: out-of-fold during training).
+
+use super::baseline::{article_text, BagOfWords};
+use super::card::ModelCard;
+use super::linear::LinearHead;
+use super::zero_shot::ExemplarScorer;
+use super::{Article, Spec, StanceClassifier, StancePrediction};
+use crate::{Error, Result};
+use candle_core::Device;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Groups of features the head can be trained on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FeatureGroup {
+    /// The article's mean sentence embedding.
+    Embedding,
+    /// Exemplar scores, side strengths and shares, balance, own-voice share.
+    Evidence,
+    /// Probabilities of the bag-of-words baseline.
+    Words,
+}
+
+/// Features of one article, given the groups wanted and (for `Words`) the baseline's probabilities.
+pub fn features(groups: &[FeatureGroup], scorer: &ExemplarScorer, article: &Article<'_>, word_probs: Option<&[f32]>) -> Result<Vec<f32>> {
+    let mut out = Vec::new();
+    for group in groups {
+        match group {
+            FeatureGroup::Embedding => out.extend_from_slice(article.doc_vector),
+            FeatureGroup::Evidence => out.extend(scorer.evidence_features(article, &scorer.side_evidence(article))),
+            FeatureGroup::Words => {
+                let probs = word_probs.ok_or_else(|| Error::Other("the words feature needs the bag-of-words baseline".into()))?;
+                // Log-probabilities: a linear layer combines them like logits.
+                out.extend(probs.iter().map(|p| p.max(1e-6).ln()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Serialize, Deserialize)]
+struct HeadFile {
+    card: ModelCard,
+    groups: Vec<FeatureGroup>,
+}
+
+/// The default classifier once trained.
+pub struct TrainedHead {
+    scorer: ExemplarScorer,
+    head: LinearHead,
+    words: Option<BagOfWords>,
+    groups: Vec<FeatureGroup>,
+}
+
+impl TrainedHead {
+    /// Assembles a head from its parts.
+    pub fn new(scorer: ExemplarScorer, head: LinearHead, words: Option<BagOfWords>, groups: Vec<FeatureGroup>) -> Self {
+        TrainedHead { scorer, head, words, groups }
+    }
+
+    /// Paths of the artefact pair for a spec in `dir`: `<spec>.head.{json,safetensors}`.
+    pub fn paths(dir: &Path, spec: &Spec) -> (PathBuf, PathBuf) {
+        (dir.join(format!("{}.head.json", spec.name)), dir.join(format!("{}.head.safetensors", spec.name)))
+    }
+
+    /// True if a trained head for `spec` exists in `dir`.
+    pub fn exists(dir: &Path, spec: &Spec) -> bool {
+        let (json, weights) = Self::paths(dir, spec);
+        json.is_file() && weights.is_file()
+    }
+
+    /// Loads the head (and the baseline it stacks, if it uses words) from `dir`.
+    pub fn load(dir: &Path, scorer: ExemplarScorer) -> Result<Self> {
+        let spec = scorer.spec().clone();
+        let (json, weights) = Self::paths(dir, &spec);
+        let text = std::fs::read_to_string(&json).map_err(|e| Error::io(&json, e))?;
+        let file: HeadFile = serde_json::from_str(&text).map_err(|e| Error::Config { path: json.clone(), message: e.to_string() })?;
+        file.card.check_labels(&spec.label_names(), &json)?;
+        let words = if file.groups.contains(&FeatureGroup::Words) { Some(BagOfWords::load(dir, &spec)?) } else { None };
+        let head = LinearHead::load_file(&weights, &Device::Cpu)?;
+        Ok(TrainedHead { scorer, head, words, groups: file.groups })
+    }
+
+    /// Saves the head and its card (the stacked baseline is saved by its own `save`).
+    pub fn save(&self, dir: &Path, card: ModelCard) -> Result<()> {
+        let (json, weights) = Self::paths(dir, self.scorer.spec());
+        let file = HeadFile { card, groups: self.groups.clone() };
+        let text = serde_json::to_string_pretty(&file).map_err(|e| Error::Other(e.to_string()))?;
+        std::fs::write(&json, text + "\n").map_err(|e| Error::io(&json, e))?;
+        self.head.save(&weights)
+    }
+}
+
+impl StanceClassifier for TrainedHead {
+    fn name(&self) -> &str {
+        "head"
+    }
+
+    fn needs_embeddings(&self) -> bool {
+        true
+    }
+
+    fn classify(&self, article: &Article<'_>) -> Result<StancePrediction> {
+        let word_probs = match &self.words {
+            Some(words) => Some(words.predict_texts(&[article_text(article)])?.remove(0)),
+            None => None,
+        };
+        let x = features(&self.groups, &self.scorer, article, word_probs.as_deref())?;
+        let probabilities = self.head.predict_proba(&[x])?.remove(0);
+        let sides = self.scorer.side_evidence(article);
+        let evidence = self.scorer.evidence(article, &sides, 3);
+        Ok(StancePrediction::from_probabilities(self.scorer.spec(), &probabilities, evidence))
+    }
+}
