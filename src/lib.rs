@@ -14,6 +14,7 @@
 //! metrics behind `stance compare`; `pipeline` ties the stages together for one article at a time.
 #![deny(missing_docs)]
 
+pub mod bench;
 pub mod document;
 pub mod encoder;
 pub mod error;

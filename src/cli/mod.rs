@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch; one file per subcommand.
 
+mod bench;
 mod classify;
 mod compare;
 mod embed;
@@ -52,6 +53,8 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Train the stance head and the bag-of-words baseline on a labelled folder.
     Train(train::TrainArgs),
+    /// Speed and memory: tokens/s, articles/s, latency, load time, peak RSS per configuration.
+    Bench(bench::BenchArgs),
     /// List or fetch models.
     #[command(subcommand)]
     Models(models::ModelsCommand),
@@ -79,6 +82,7 @@ pub fn run() -> ExitCode {
         Command::Embed(args) => embed::run(&cli.global, args),
         Command::Compare(args) => compare::run(&cli.global, args),
         Command::Train(args) => train::run(&cli.global, args),
+        Command::Bench(args) => bench::run(&cli.global, args),
         Command::Models(cmd) => models::run(&cli.global, cmd),
     };
     match outcome {

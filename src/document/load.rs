@@ -21,6 +21,10 @@ use crate::Error;
 /// File extensions picked up when walking a folder (compared case-insensitively).
 pub const EXTENSIONS: &[&str] = &["txt", "md", "html", "htm", "json", "jsonl"];
 
+/// Annotation files of a labelled folder (see `eval::dataset`): skipped when walking a folder, so
+/// `stance classify` on a labelled corpus reads only its articles. Named explicitly, they are read.
+pub const ANNOTATION_FILES: &[&str] = &["labels.jsonl", "summaries.jsonl"];
+
 type Loaded = Result<Document, LoadError>;
 
 /// Streams the articles in `inputs` (files, folders, `-` for stdin) in order: one item per article
@@ -136,9 +140,13 @@ impl Articles {
         found.sort();
         for path in found.into_iter().rev() {
             let shown = path.display().to_string();
-            let article = path
-                .extension()
-                .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
+            let annotation = path
+                .file_name()
+                .is_some_and(|n| ANNOTATION_FILES.iter().any(|a| n == *a));
+            let article = !annotation
+                && path
+                    .extension()
+                    .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
             match fs::metadata(&path) {
                 Ok(meta) if meta.is_dir() => self.stack.push(Pending::Dir(path, shown)),
                 Ok(_) if article => self.stack.push(Pending::File(path, shown)),

@@ -50,8 +50,8 @@ pub struct LoadError {
     pub id: String,
     /// The input as found (`<stdin>`, `file.jsonl:LINE`, `file.json#N`).
     pub path: String,
-    /// What went wrong, as an [`Error::Input`] naming `path`.
-    pub error: Error,
+    /// What went wrong, as an [`Error::Input`] naming `path` (boxed to keep results small).
+    pub error: Box<Error>,
 }
 
 impl LoadError {
@@ -63,7 +63,7 @@ impl LoadError {
         LoadError {
             id,
             path: path.to_string(),
-            error,
+            error: Box::new(error),
         }
     }
 }
@@ -82,7 +82,7 @@ impl std::error::Error for LoadError {
 
 impl From<LoadError> for Error {
     fn from(e: LoadError) -> Self {
-        e.error
+        *e.error
     }
 }
 

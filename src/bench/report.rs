@@ -1,0 +1,241 @@
+//! The benchmark report: one value, written as a table or as JSON (schema [`SCHEMA`]).
+
+use serde::{Deserialize, Serialize};
+use std::io::{self, Write};
+
+/// `schema` of the JSON report. Bumped only when a field changes meaning or goes away; new
+/// fields may be added without a bump.
+pub const SCHEMA: &str = "stance-bench/1";
+
+/// Everything one `stance bench` invocation measured.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// `model-id@revision` of the encoder.
+    pub model: String,
+    /// Timed runs behind each median.
+    pub runs: usize,
+    /// Untimed warm-up runs before them.
+    pub warmup: usize,
+    /// The machine.
+    pub host: Host,
+    /// One row per measured workload and configuration.
+    pub rows: Vec<Row>,
+    /// Caveats found while measuring (e.g. a thread pool that did not have the requested size).
+    pub notes: Vec<String>,
+}
+
+/// The machine the report was measured on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Host {
+    /// Logical CPUs available to the process.
+    pub cpus: usize,
+    /// `std::env::consts::OS`.
+    pub os: String,
+    /// `std::env::consts::ARCH`.
+    pub arch: String,
+}
+
+impl Host {
+    /// This machine.
+    pub fn current() -> Self {
+        Host {
+            cpus: std::thread::available_parallelism().map_or(1, usize::from),
+            os: std::env::consts::OS.into(),
+            arch: std::env::consts::ARCH.into(),
+        }
+    }
+}
+
+/// One measurement. Token rows (`kind = "tokens"`) fill the token fields, classify rows
+/// (`kind = "classify"`) the article fields; fields that do not apply are `null`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// `tokens` (encoder throughput on ready-made windows) or `classify` (the whole path).
+    pub kind: String,
+    /// Worker threads.
+    pub threads: usize,
+    /// Encoder precision; `null` for a system without an encoder.
+    pub precision: Option<String>,
+    /// Workload name: `chunks-256`, `sentences`, `article-sentences`, or `classify`.
+    pub workload: String,
+    /// Stance system of a classify row.
+    pub system: Option<String>,
+    /// Windows per forward pass of a token row; articles per pipeline call of a classify row.
+    pub batch: Option<usize>,
+    /// Windows in a token workload.
+    pub windows: Option<usize>,
+    /// Real tokens (padding excluded) in a token workload.
+    pub tokens: Option<usize>,
+    /// sha256 of a token workload's ids (see `stance bench --dump-workload`).
+    pub fingerprint: Option<String>,
+    /// Median tokens per second.
+    pub tokens_per_s: Option<f64>,
+    /// Articles in a classify row.
+    pub articles: Option<usize>,
+    /// Median articles per second, loading and cleaning the files included.
+    pub articles_per_s: Option<f64>,
+    /// Median latency of one article through encode, classify and summarise, in milliseconds.
+    pub latency_ms_p50: Option<f64>,
+    /// 95th percentile of the same.
+    pub latency_ms_p95: Option<f64>,
+    /// Threads that were busy (on a CPU at least a tenth of the time) while the row was
+    /// measured: checks that `threads` held (`null` where unknown: not Linux).
+    pub busy_threads: Option<usize>,
+    /// Median time to load the encoder, in milliseconds.
+    pub load_ms: Option<f64>,
+    /// Peak resident memory of the process that measured this configuration, in MiB
+    /// (`null` where unknown: not Linux).
+    pub peak_rss_mib: Option<f64>,
+}
+
+impl Row {
+    /// Label of the configuration: `2t f32 chunks-256 b32`.
+    pub fn label(&self) -> String {
+        let mut label = format!("{}t {}", self.threads, self.precision.as_deref().unwrap_or("-"));
+        label.push(' ');
+        label.push_str(self.system.as_deref().unwrap_or(&self.workload));
+        if let Some(b) = self.batch {
+            label.push_str(&format!(" b{b}"));
+        }
+        label
+    }
+}
+
+/// Writes the report as pretty-printed JSON.
+pub fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    writeln!(out)
+}
+
+/// Writes the report as an aligned table, with the notes below it.
+pub fn write_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let header = [
+        "threads", "busy", "precision", "workload", "batch", "tokens", "tokens/s", "articles/s", "p50 ms", "p95 ms", "load ms", "peak RSS",
+    ];
+    let dash = || "-".to_string();
+    let num = |v: Option<f64>, digits: usize| v.map_or_else(dash, |v| format!("{v:.digits$}"));
+    let rows: Vec<Vec<String>> = report
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.threads.to_string(),
+                r.busy_threads.map_or_else(dash, |b| b.to_string()),
+                r.precision.clone().unwrap_or_else(dash),
+                match &r.system {
+                    Some(s) => format!("{} ({s})", r.workload),
+                    None => r.workload.clone(),
+                },
+                r.batch.map_or_else(dash, |b| b.to_string()),
+                r.tokens.map_or_else(dash, |t| t.to_string()),
+                num(r.tokens_per_s, 0),
+                num(r.articles_per_s, 2),
+                num(r.latency_ms_p50, 1),
+                num(r.latency_ms_p95, 1),
+                num(r.load_ms, 0),
+                r.peak_rss_mib.map_or_else(|| "n/a".into(), |m| format!("{m:.0} MiB")),
+            ]
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    writeln!(out, "model {}, median of {} runs after {} warm-up, {} CPUs", report.model, report.runs, report.warmup, report.host.cpus)?;
+    let line = |cells: Vec<String>| -> String {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, &w))| if i == 2 || i == 3 { format!("{c:<w$}") } else { format!("{c:>w$}") })
+            .collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    writeln!(out, "{}", line(header.iter().map(|h| h.to_string()).collect()))?;
+    for row in rows {
+        writeln!(out, "{}", line(row))?;
+    }
+    for note in &report.notes {
+        writeln!(out, "note: {note}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Report {
+        Report {
+            schema: SCHEMA.into(),
+            model: "m@r".into(),
+            runs: 5,
+            warmup: 1,
+            host: Host { cpus: 2, os: "linux".into(), arch: "x86_64".into() },
+            rows: vec![
+                Row {
+                    kind: "tokens".into(),
+                    threads: 2,
+                    precision: Some("f32".into()),
+                    workload: "chunks-256".into(),
+                    batch: Some(32),
+                    windows: Some(64),
+                    tokens: Some(16384),
+                    tokens_per_s: Some(4321.4),
+                    busy_threads: Some(2),
+                    load_ms: Some(80.2),
+                    peak_rss_mib: Some(312.0),
+                    ..Row::default()
+                },
+                Row {
+                    kind: "classify".into(),
+                    threads: 1,
+                    workload: "classify".into(),
+                    system: Some("baseline".into()),
+                    batch: Some(16),
+                    articles: Some(6),
+                    articles_per_s: Some(150.0),
+                    latency_ms_p50: Some(6.25),
+                    latency_ms_p95: Some(9.0),
+                    ..Row::default()
+                },
+            ],
+            notes: vec!["a caveat".into()],
+        }
+    }
+
+    #[test]
+    fn json_has_every_documented_field_and_round_trips() {
+        let report = sample();
+        let mut out = Vec::new();
+        write_json(&report, &mut out).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let keys: Vec<&str> = value["rows"][0].as_object().unwrap().keys().map(String::as_str).collect();
+        for field in [
+            "kind", "threads", "precision", "workload", "system", "batch", "windows", "tokens", "fingerprint", "tokens_per_s", "busy_threads", "articles",
+            "articles_per_s", "latency_ms_p50", "latency_ms_p95", "load_ms", "peak_rss_mib",
+        ] {
+            assert!(keys.contains(&field), "row field {field} is missing");
+        }
+        assert_eq!(value["rows"][1]["precision"], serde_json::Value::Null);
+        let back: Report = serde_json::from_slice(&out).unwrap();
+        assert_eq!(back, report);
+    }
+
+    #[test]
+    fn table_shows_dashes_and_na_for_what_does_not_apply() {
+        let mut out = Vec::new();
+        write_table(&sample(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[1].starts_with("threads  busy  precision  workload"));
+        assert!(lines[2].contains("chunks-256") && lines[2].contains("4321") && lines[2].contains("312 MiB"));
+        assert!(lines[3].contains("classify (baseline)") && lines[3].contains("150.00") && lines[3].ends_with("n/a"));
+        assert_eq!(lines[4], "note: a caveat");
+        assert_eq!(sample().rows[1].label(), "1t - baseline b16");
+    }
+}

@@ -1,0 +1,196 @@
+//! `stance bench`: speed and memory of the encoder and of the whole classify path.
+
+use super::GlobalArgs;
+use anyhow::{Context, Result};
+use clap::ValueEnum;
+use stance::bench::report::{write_json, write_table};
+use stance::bench::run::{encoder_options, token_workloads};
+use stance::bench::{configs, plot, precision_name, run_config, run_isolated, Config, Plan, WorkloadDump, WorkloadKind, SYSTEMS};
+use stance::encoder::{BertEncoder, Precision};
+use stance::hub::ModelFiles;
+use stance::stance::systems::SystemKind;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const JSON_HELP: &str = "\
+Threads: each thread count × precision runs in a fresh child process of this binary, started with
+RAYON_NUM_THREADS and CANDLE_NUM_THREADS set to the thread count: candle sizes its elementwise and
+quantized-matmul pool once per process from them, so a rayon pool per count in one process would
+not be exact. The `busy` column counts the threads that really worked.
+
+--format json writes one object (schema \"stance-bench/1\"; fields are only ever added):
+  schema, model (\"id@revision\"), runs, warmup, host {cpus, os, arch},
+  notes [strings: caveats, e.g. a thread count that did not hold],
+  rows [{
+    kind            \"tokens\" (encoder on ready-made windows) or \"classify\" (whole path)
+    threads         worker threads
+    precision       \"f32\", \"int8\", … or null for a system without an encoder
+    workload        \"chunks-256\", \"sentences\", \"article-sentences\" or \"classify\"
+    system          stance system of a classify row, else null
+    batch           windows per forward pass (tokens) or articles per pipeline call (classify)
+    windows, tokens windows and real tokens (padding excluded) of a token workload
+    fingerprint     sha256 of the workload's ids (as in --dump-workload)
+    tokens_per_s    median tokens per second
+    busy_threads    threads busy while measuring (null off Linux)
+    articles        articles on the classify path
+    articles_per_s  median articles per second, loading and cleaning the files included
+    latency_ms_p50, latency_ms_p95   one article at a time through encode, classify, summarise
+    load_ms         median encoder load time
+    peak_rss_mib    peak resident memory (VmHWM) of the process that ran the configuration;
+                    null where unknown (not Linux)
+  }]
+Fields that do not apply to a row are null.
+
+--dump-workload FILE writes {schema \"stance-bench-workload/1\", model, workloads: [{name, batch,
+tokens, fingerprint, batches: [[[token ids with [CLS]/[SEP]], …], …]}]}: each inner list is one
+forward pass, padded to its longest window. The fingerprint is the sha256 of the ids written with
+\",\" between ids, \";\" between windows and \"|\" between batches.";
+
+/// Arguments of `stance bench`.
+#[derive(Debug, Clone, clap::Args)]
+#[command(after_long_help = JSON_HELP)]
+pub struct BenchArgs {
+    /// Articles for the classify path and the `article-sentences` workload.
+    #[arg(long, default_value = "data/samples")]
+    data: PathBuf,
+    /// Text the `standard` workload's windows are cut from.
+    #[arg(long, default_value = "data/corpus")]
+    text: PathBuf,
+    /// Workloads: `classify` runs the sentences of --data at each --batch, then the whole classify
+    /// path; `standard` runs the reference rows (256-token chunks at batch 32 and 1, sentences at 32).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "classify")]
+    workload: Vec<WorkloadKind>,
+    /// Encoder precisions, comma-separated (default: all).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    precision: Vec<Precision>,
+    /// Thread counts, comma-separated, each measured in its own process (default: 1 and all cores).
+    #[arg(long, value_delimiter = ',')]
+    threads: Vec<usize>,
+    /// Batch sizes (windows per forward pass) of the `article-sentences` workload.
+    #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
+    batch: Vec<usize>,
+    /// Stance systems on the classify path (default: the transformer and the baselines).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    systems: Vec<SystemKind>,
+    /// Timed runs per measurement; the median is reported.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Untimed warm-up runs before them.
+    #[arg(long, default_value_t = 1)]
+    warmup: usize,
+    /// Articles per pipeline call on the classify path (as `classify --batch`).
+    #[arg(long, default_value_t = 16)]
+    article_batch: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = BenchFormat::Table)]
+    format: BenchFormat,
+    /// Also draw tokens/s per configuration as an SVG bar chart.
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<PathBuf>,
+    /// Write the token ids of the selected workloads to FILE (JSON) and exit without measuring.
+    #[arg(long, value_name = "FILE")]
+    dump_workload: Option<PathBuf>,
+    /// Measure one configuration in this process and print its JSON report (what the parent
+    /// process starts for each configuration).
+    #[arg(long, hide = true)]
+    worker: bool,
+}
+
+/// Output formats of `stance bench`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchFormat {
+    /// An aligned table.
+    Table,
+    /// One JSON object (see `stance bench --help`).
+    Json,
+}
+
+/// Runs the benchmark: one child process per configuration, then one report.
+pub fn run(global: &GlobalArgs, args: BenchArgs) -> Result<ExitCode> {
+    let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
+    let plan = Plan {
+        data: args.data.clone(),
+        text: args.text.clone(),
+        workloads: args.workload.clone(),
+        batches: args.batch.iter().map(|&b| b.max(1)).collect(),
+        systems: if args.systems.is_empty() { SYSTEMS.to_vec() } else { args.systems.clone() },
+        runs: args.runs.max(1),
+        warmup: args.warmup,
+        article_batch: args.article_batch.max(1),
+    };
+    if let Some(path) = &args.dump_workload {
+        return dump_workload(&files, &plan, path);
+    }
+    let threads = if args.threads.is_empty() { default_threads() } else { args.threads.clone() };
+    let mut out = std::io::stdout().lock();
+    if args.worker {
+        let config = Config { threads: threads[0].max(1), precision: args.precision.first().copied() };
+        write_json(&run_config(&files, &plan, &config)?, &mut out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let precisions = if args.precision.is_empty() { Precision::value_variants().to_vec() } else { args.precision.clone() };
+    let exe = std::env::current_exe().context("cannot find this program to start the workers")?;
+    let report = run_isolated(&configs(&plan, &threads, &precisions), |config| worker(&exe, global, &args, config))?;
+    match args.format {
+        BenchFormat::Table => write_table(&report, &mut out)?,
+        BenchFormat::Json => write_json(&report, &mut out)?,
+    }
+    out.flush()?;
+    if let Some(path) = &args.plot {
+        plot::write_svg(&report, path).with_context(|| format!("--plot {}", path.display()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The worker command for one configuration: this program, the same plan, one thread count and
+/// one precision (none for the encoder-free systems), offline (the model is resolved already).
+fn worker(exe: &Path, global: &GlobalArgs, args: &BenchArgs, config: &Config) -> Command {
+    let precision = config.precision.map(precision_name);
+    eprintln!("stance bench: {} threads, {}", config.threads, precision.as_deref().unwrap_or("no encoder"));
+    let list = |values: Vec<String>| values.join(",");
+    let names = |v: &[SystemKind]| list(v.iter().map(|s| s.name().to_string()).collect());
+    let workloads = list(args.workload.iter().filter_map(|w| w.to_possible_value()).map(|v| v.get_name().to_string()).collect());
+    let mut cmd = Command::new(exe);
+    cmd.arg("bench").arg("--worker").arg("--offline");
+    cmd.args(["--threads", &config.threads.to_string()]);
+    cmd.arg("--data").arg(&args.data).arg("--text").arg(&args.text);
+    cmd.args(["--workload", &workloads]);
+    cmd.args(["--batch", &list(args.batch.iter().map(|b| b.to_string()).collect())]);
+    if !args.systems.is_empty() {
+        cmd.args(["--systems", &names(&args.systems)]);
+    }
+    cmd.args(["--runs", &args.runs.to_string(), "--warmup", &args.warmup.to_string()]);
+    cmd.args(["--article-batch", &args.article_batch.to_string()]);
+    if let Some(p) = precision {
+        cmd.args(["--precision", &p]);
+    }
+    if let Some(model) = &global.model {
+        cmd.args(["--model", model]);
+    }
+    cmd
+}
+
+fn default_threads() -> Vec<usize> {
+    let all = std::thread::available_parallelism().map_or(1, usize::from);
+    if all > 1 {
+        vec![1, all]
+    } else {
+        vec![1]
+    }
+}
+
+/// Writes the plan's token workloads (ids made by the model's tokenizer) to `path`, atomically.
+fn dump_workload(files: &ModelFiles, plan: &Plan, path: &Path) -> Result<ExitCode> {
+    let encoder = BertEncoder::load(files, encoder_options(plan, Precision::default())).with_context(|| format!("loading {}", files.dir.display()))?;
+    let workloads = token_workloads(&encoder, plan)?;
+    let dump = WorkloadDump::new(&files.spec.versioned_id(), &workloads);
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("{}: cannot create a temporary file beside it", path.display()))?;
+    serde_json::to_writer(&mut temp, &dump)?;
+    temp.persist(path).with_context(|| format!("{}: cannot write the workload", path.display()))?;
+    for w in &workloads {
+        eprintln!("{}: {} b{}: {} windows, {} tokens", path.display(), w.name, w.batch, w.windows(), w.tokens());
+    }
+    Ok(ExitCode::SUCCESS)
+}
