@@ -24,11 +24,13 @@ pub use workload::{TokenSource, TokenWorkload, WorkloadDump};
 
 use crate::encoder::Precision;
 use crate::stance::systems::SystemKind;
+use crate::{Error, Result};
 use clap::ValueEnum;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// The stance systems benchmarked by default: the transformer, and every baseline next to it.
-pub const SYSTEMS: &[SystemKind] = &[SystemKind::Auto];
+/// The stance systems benchmarked by default: the transformer (`auto`: the trained head, else
+/// zero-shot) and, next to it, the bag-of-words baseline that needs no encoder.
+pub const SYSTEMS: &[SystemKind] = &[SystemKind::Auto, SystemKind::Baseline];
 
 /// Which token workloads to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -88,20 +90,43 @@ pub struct Config {
 /// Every configuration of a plan, thread count by thread count: each precision, then (when the
 /// plan has systems without an encoder and runs the classify path) one encoder-free one.
 pub fn configs(plan: &Plan, threads: &[usize], precisions: &[Precision]) -> Vec<Config> {
-    let encoderless = plan.workloads.contains(&WorkloadKind::Classify) && plan.systems.iter().any(|s| !s.needs_encoder());
+    let encoderless = plan.workloads.contains(&WorkloadKind::Classify)
+        && plan.systems.iter().any(|s| !s.needs_encoder());
     let mut out = Vec::new();
     for &t in threads {
-        out.extend(precisions.iter().map(|&p| Config { threads: t.max(1), precision: Some(p) }));
+        out.extend(precisions.iter().map(|&p| Config {
+            threads: t.max(1),
+            precision: Some(p),
+        }));
         if encoderless {
-            out.push(Config { threads: t.max(1), precision: None });
+            out.push(Config {
+                threads: t.max(1),
+                precision: None,
+            });
         }
     }
     out
 }
 
+/// Writes `bytes` to `path` atomically: to `PATH.tmp` beside it, then renamed into place, so a
+/// reader never sees half a file (and the file gets the usual permissions).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(".tmp");
+    let temp = PathBuf::from(temp);
+    std::fs::write(&temp, bytes).map_err(|e| Error::io(&temp, e))?;
+    std::fs::rename(&temp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        Error::io(path, e)
+    })
+}
+
 /// A precision's command-line name (`f32`, `int8`, …).
 pub fn precision_name(precision: Precision) -> String {
-    precision.to_possible_value().map_or_else(|| format!("{precision:?}").to_lowercase(), |v| v.get_name().to_string())
+    precision.to_possible_value().map_or_else(
+        || format!("{precision:?}").to_lowercase(),
+        |v| v.get_name().to_string(),
+    )
 }
 
 #[cfg(test)]
@@ -113,9 +138,32 @@ mod tests {
         let plan = Plan::default();
         let all = Precision::value_variants();
         let configs = configs(&plan, &[1, 2], all);
-        assert_eq!(configs.len(), 2 * all.len() + 2 * usize::from(SYSTEMS.iter().any(|s| !s.needs_encoder())));
-        assert_eq!(configs[0], Config { threads: 1, precision: Some(all[0]) });
-        assert!(configs.iter().skip_while(|c| c.threads == 1).all(|c| c.threads == 2));
+        assert_eq!(
+            configs.len(),
+            2 * all.len() + 2 * usize::from(SYSTEMS.iter().any(|s| !s.needs_encoder()))
+        );
+        assert_eq!(
+            configs[0],
+            Config {
+                threads: 1,
+                precision: Some(all[0])
+            }
+        );
+        assert!(configs
+            .iter()
+            .skip_while(|c| c.threads == 1)
+            .all(|c| c.threads == 2));
+    }
+
+    #[test]
+    fn write_atomic_replaces_the_file_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chart.svg");
+        write_atomic(&path, b"old").unwrap();
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert!(write_atomic(&dir.path().join("missing/x.svg"), b"x").is_err());
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! The candle encoder against reference embeddings from sentence-transformers
 //! (`scripts/reference-embeddings.sh` wrote `tests/fixtures/reference_embeddings.json`).
 
-use crate::util::{cosine, encoder, repo_path};
+use crate::util::{cosine, encoder, model_files, repo_path};
 use serde::Deserialize;
-use stance::encoder::Encoder;
+use stance::encoder::{BertEncoder, Encoder, EncoderOptions, Precision};
+use std::sync::OnceLock;
 
 #[derive(Deserialize)]
 struct Fixture {
@@ -75,4 +76,33 @@ fn long_text_is_windowed_not_truncated() {
     // closely but not exactly.
     let c = cosine(&e.vector, &long.embedding);
     assert!(c > 0.9 && c < 0.99999, "cosine to the truncated reference: {c}");
+}
+
+fn int8_encoder() -> &'static BertEncoder {
+    static ENCODER: OnceLock<BertEncoder> = OnceLock::new();
+    ENCODER.get_or_init(|| {
+        let options = EncoderOptions { precision: Precision::Int8, ..EncoderOptions::default() };
+        BertEncoder::load(model_files(), options).expect("the model loads with int8 weights")
+    })
+}
+
+#[test]
+fn int8_stays_close_to_sentence_transformers() {
+    let fixture = fixture();
+    let items: Vec<&Item> = fixture.items.iter().filter(|i| !i.truncated).collect();
+    let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
+    let enc = int8_encoder();
+    let batched = enc.encode(&texts).unwrap();
+    let mut worst = (1.0f32, String::new());
+    for ((item, b), text) in items.iter().zip(&batched).zip(&texts) {
+        let single = &enc.encode(&[text]).unwrap()[0];
+        let max_diff = single.vector.iter().zip(&b.vector).map(|(x, y)| (x - y).abs()).fold(0.0f32, f32::max);
+        assert!(max_diff <= 1e-5, "int8 batch vs single differ by {max_diff} on {}", item.name);
+        let c = cosine(&single.vector, &item.embedding);
+        if c < worst.0 {
+            worst = (c, item.name.clone());
+        }
+    }
+    eprintln!("int8: lowest cosine to the reference {} on {:?}", worst.0, worst.1);
+    assert!(worst.0 >= 0.99, "int8: lowest cosine {} on {:?}", worst.0, worst.1);
 }

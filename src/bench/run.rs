@@ -9,7 +9,7 @@ use crate::document::{load::articles, Document};
 use crate::encoder::{BertEncoder, Encoder, EncoderOptions};
 use crate::hub::ModelFiles;
 use crate::pipeline::Pipeline;
-use crate::stance::systems::{build_classifier, SystemKind};
+use crate::stance::systems::{artifacts_dir, build_classifier, SystemKind};
 use crate::stance::Spec;
 use crate::summarize::{CentralitySummarizer, LeadSummarizer, Summarizer, SummaryOptions};
 use crate::{Error, Result};
@@ -26,7 +26,10 @@ pub fn load_documents(dir: &Path) -> Result<(Vec<Document>, usize)> {
         }
     }
     if docs.is_empty() {
-        return Err(Error::Other(format!("{}: no articles to benchmark", dir.display())));
+        return Err(Error::Other(format!(
+            "{}: no articles to benchmark",
+            dir.display()
+        )));
     }
     Ok((docs, failed))
 }
@@ -35,9 +38,19 @@ pub fn load_documents(dir: &Path) -> Result<(Vec<Document>, usize)> {
 /// batch of a token workload is exactly one forward pass.
 pub fn encoder_options(plan: &Plan, precision: crate::encoder::Precision) -> EncoderOptions {
     let defaults = EncoderOptions::default();
-    let max_batch = plan.batches.iter().copied().chain([defaults.max_batch]).max().unwrap_or(defaults.max_batch);
+    let max_batch = plan
+        .batches
+        .iter()
+        .copied()
+        .chain([defaults.max_batch])
+        .max()
+        .unwrap_or(defaults.max_batch);
     let token_budget = defaults.token_budget.max(max_batch * 256);
-    EncoderOptions { max_batch, token_budget, precision }
+    EncoderOptions {
+        max_batch,
+        token_budget,
+        precision,
+    }
 }
 
 /// The token workloads `plan` asks for, built with `encoder`'s tokenizer.
@@ -48,7 +61,11 @@ pub fn token_workloads(encoder: &BertEncoder, plan: &Plan) -> Result<Vec<TokenWo
             WorkloadKind::Classify => {
                 let (docs, _) = load_documents(&plan.data)?;
                 let windows = TokenSource::new(encoder, &docs)?.sentences(encoder, None);
-                out.extend(plan.batches.iter().map(|&b| TokenWorkload::new("article-sentences", b, windows.clone())));
+                out.extend(
+                    plan.batches
+                        .iter()
+                        .map(|&b| TokenWorkload::new("article-sentences", b, windows.clone())),
+                );
             }
             WorkloadKind::Standard => {
                 let (docs, _) = load_documents(&plan.text)?;
@@ -75,7 +92,11 @@ fn measure(files: &ModelFiles, plan: &Plan, config: &Config) -> Result<Report> {
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     let precision = config.precision.map(precision_name);
-    let base = Row { threads: config.threads, precision: precision.clone(), ..Row::default() };
+    let base = Row {
+        threads: config.threads,
+        precision: precision.clone(),
+        ..Row::default()
+    };
 
     let mut encoder = None;
     let mut load_ms = None;
@@ -95,7 +116,13 @@ fn measure(files: &ModelFiles, plan: &Plan, config: &Config) -> Result<Report> {
 
     if let Some(enc) = &encoder {
         for w in token_workloads(enc, plan)? {
-            let (times, busy) = count_busy(|| time_runs(warmup, runs, || w.batches.iter().try_for_each(|b| enc.encode_windows(b).map(drop))));
+            let (times, busy) = count_busy(|| {
+                time_runs(warmup, runs, || {
+                    w.batches
+                        .iter()
+                        .try_for_each(|b| enc.encode_windows(b).map(drop))
+                })
+            });
             let times = times?;
             rows.push(Row {
                 kind: "tokens".into(),
@@ -112,15 +139,27 @@ fn measure(files: &ModelFiles, plan: &Plan, config: &Config) -> Result<Report> {
         }
     }
 
-    let systems: Vec<SystemKind> = plan.systems.iter().copied().filter(|s| s.needs_encoder() == encoder.is_some()).collect();
+    let systems: Vec<SystemKind> = plan
+        .systems
+        .iter()
+        .copied()
+        .filter(|s| s.needs_encoder() == encoder.is_some())
+        .collect();
     if plan.workloads.contains(&WorkloadKind::Classify) {
         let (docs, failed) = load_documents(&plan.data)?;
         if failed > 0 {
-            notes.push(format!("{}: {failed} inputs are not articles and were skipped", plan.data.display()));
+            notes.push(format!(
+                "{}: {failed} inputs are not articles and were skipped",
+                plan.data.display()
+            ));
         }
         let encoder: Option<&dyn Encoder> = encoder.as_ref().map(|e| e as &dyn Encoder);
         for kind in systems {
-            let ((articles_per_s, latencies), busy) = classify_path(plan, &docs, kind, encoder)?;
+            let ClassifyTiming {
+                articles_per_s,
+                latencies,
+                busy,
+            } = classify_path(plan, &docs, kind, encoder)?;
             rows.push(Row {
                 kind: "classify".into(),
                 workload: "classify".into(),
@@ -152,8 +191,14 @@ fn measure(files: &ModelFiles, plan: &Plan, config: &Config) -> Result<Report> {
 
 /// The classifier and summarizer `classify` uses for `kind`: centrality summaries over the
 /// encoder's sentence vectors, or lead-3 for a system without an encoder.
-pub fn classify_parts(kind: SystemKind, encoder: Option<&dyn Encoder>) -> Result<(Box<dyn crate::stance::StanceClassifier>, Box<dyn Summarizer>)> {
-    let classifier = build_classifier(kind, &Spec::builtin(), None, encoder)?;
+pub fn classify_parts(
+    kind: SystemKind,
+    encoder: Option<&dyn Encoder>,
+) -> Result<(
+    Box<dyn crate::stance::StanceClassifier>,
+    Box<dyn Summarizer>,
+)> {
+    let classifier = build_classifier(kind, &Spec::builtin(), &artifacts_dir(None), encoder)?;
     let summarizer: Box<dyn Summarizer> = match encoder {
         Some(_) => Box::new(CentralitySummarizer::default()),
         None => Box::new(LeadSummarizer),
@@ -161,10 +206,36 @@ pub fn classify_parts(kind: SystemKind, encoder: Option<&dyn Encoder>) -> Result
     Ok((classifier, summarizer))
 }
 
-/// Articles per second over `plan.data` (loading and cleaning included, `article_batch`
-/// articles per pipeline call, as `classify` does), every per-article latency sample, and the
-/// threads busy during the throughput runs.
-fn classify_path(plan: &Plan, docs: &[Document], kind: SystemKind, encoder: Option<&dyn Encoder>) -> Result<((f64, Vec<Duration>), Option<usize>)> {
+/// The classify path over a folder, as `stance classify` runs it: load and clean every article,
+/// analyse them `batch` at a time. Returns the number of articles analysed.
+pub fn classify_folder(pipeline: &Pipeline<'_>, dir: &Path, batch: usize) -> Result<usize> {
+    let (docs, _) = load_documents(dir)?;
+    let count = docs.len();
+    let mut docs = docs.into_iter().peekable();
+    while docs.peek().is_some() {
+        pipeline.analyze(docs.by_ref().take(batch.max(1)).collect())?;
+    }
+    Ok(count)
+}
+
+/// What [`classify_path`] measured.
+struct ClassifyTiming {
+    /// Median articles per second, loading and cleaning included.
+    articles_per_s: f64,
+    /// Every timed per-article latency sample.
+    latencies: Vec<Duration>,
+    /// Threads busy during the throughput runs.
+    busy: Option<usize>,
+}
+
+/// The classify path over `plan.data`: throughput (`article_batch` articles per pipeline call,
+/// as `classify` does) and the latency of each article alone.
+fn classify_path(
+    plan: &Plan,
+    docs: &[Document],
+    kind: SystemKind,
+    encoder: Option<&dyn Encoder>,
+) -> Result<ClassifyTiming> {
     let (classifier, summarizer) = classify_parts(kind, encoder)?;
     let pipeline = Pipeline {
         encoder: if kind.needs_encoder() { encoder } else { None },
@@ -172,15 +243,9 @@ fn classify_path(plan: &Plan, docs: &[Document], kind: SystemKind, encoder: Opti
         summarizer: summarizer.as_ref(),
         summary: SummaryOptions::default(),
     };
-    let batch = plan.article_batch.max(1);
     let (times, busy) = count_busy(|| {
         time_runs(plan.warmup, plan.runs, || {
-            let (docs, _) = load_documents(&plan.data)?;
-            let mut docs = docs.into_iter().peekable();
-            while docs.peek().is_some() {
-                pipeline.analyze(docs.by_ref().take(batch).collect())?;
-            }
-            Ok(())
+            classify_folder(&pipeline, &plan.data, plan.article_batch).map(drop)
         })
     });
     let times = times?;
@@ -196,5 +261,9 @@ fn classify_path(plan: &Plan, docs: &[Document], kind: SystemKind, encoder: Opti
             }
         }
     }
-    Ok(((articles_per_s, latencies), busy))
+    Ok(ClassifyTiming {
+        articles_per_s,
+        latencies,
+        busy,
+    })
 }

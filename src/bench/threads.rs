@@ -1,28 +1,28 @@
 //! Thread control: how `stance bench` gets an exact thread count for each configuration.
 //!
-//! candle 0.11's CPU backend does not take its thread count from one place:
+//! Three settings decide how many threads the CPU encoder uses; only the first is the rayon pool:
 //!
-//! - **f32 matmul** (`gemm`) splits each product into `candle_core::utils::get_num_threads()`
-//!   jobs — read from `RAYON_NUM_THREADS`, else the number of physical cores, *not* from
-//!   `rayon::current_num_threads()` — and runs those jobs with `par_for_each` on the *current*
-//!   rayon pool. Inside `pool.install(..)` of an `n`-thread pool the matmuls therefore run on at
-//!   most `n` threads, but are cut into the environment's number of jobs (more threads than that
-//!   are never used).
-//! - **layer norm** (candle-nn's fused op) uses `par_chunks` on the current rayon pool, so it
-//!   follows `pool.install`.
-//! - **large elementwise ops** (GELU, add, mul, and the exp/sub/div of BERT's generic softmax, on
-//!   ≥ 64 Ki elements) and the **quantized matmuls** run on candle's `barrier_pool()` (threads
-//!   named `candle-bp-N`): a process-wide pool created once, at first use,
-//!   with `CANDLE_NUM_THREADS` (else `RAYON_NUM_THREADS`, else the physical cores) threads. It
-//!   ignores `pool.install` and can never be resized.
+//! - **The current rayon pool** (`pool.install(..)`): the encoder's own kernels in
+//!   `encoder::ops` and `encoder::int8` (they ask `rayon::current_num_threads()` and pass it to
+//!   `gemm` as `Parallelism::Rayon(n)`, or use `par_chunks`), candle-nn's fused layer norm, and
+//!   the tokenizer's batch encoding.
+//! - **`candle_core::utils::get_num_threads()`**, read from `RAYON_NUM_THREADS`, else the
+//!   physical cores, and *not* from the current pool: the number of jobs candle's own
+//!   `Tensor::matmul` cuts a product into. The jobs run on the current pool (so never on more
+//!   threads than it has), but a 1-thread pool still gets a 2-way split on a 2-core machine.
+//! - **candle's `barrier_pool()`** (threads `candle-bp-N`): created once per process, at first
+//!   use, with `CANDLE_NUM_THREADS` (else `RAYON_NUM_THREADS`, else the physical cores) threads;
+//!   it ignores `pool.install` and is never resized. Every candle elementwise op on ≥ 64 Ki
+//!   elements runs there (the embedding sums here; with candle-transformers' BERT also GELU, the
+//!   generic softmax and the residual adds), and so do candle's quantized matmuls.
 //!
-//! So a rayon pool per thread count inside one process gets matmuls right but not the rest, and
-//! a quantized encoder not at all. `stance bench` therefore measures each configuration in a
-//! fresh child process of itself ([`run_isolated`]) started with `RAYON_NUM_THREADS` and
-//! `CANDLE_NUM_THREADS` set to the thread count ([`THREAD_ENV`]); the child also runs inside an
-//! `n`-thread pool ([`pool`]) and checks every setting ([`thread_notes`]). One invocation still
-//! runs every configuration and prints one report; each child also has its own peak RSS and a
-//! cold start, so no configuration inherits another's memory or warm caches.
+//! So a rayon pool per thread count in one process is exact only for code that asks rayon. To be
+//! exact whatever the encoder does, `stance bench` measures each configuration in a fresh child
+//! process of itself ([`run_isolated`]) started with `RAYON_NUM_THREADS` and `CANDLE_NUM_THREADS`
+//! set to the thread count ([`THREAD_ENV`]); the child also runs inside an `n`-thread pool
+//! ([`pool`]), checks all three settings ([`thread_notes`], reported as notes), and counts the
+//! threads that really worked (`busy_threads`). One invocation still runs every configuration
+//! and prints one report; each child has its own peak RSS, and none inherits another's memory.
 
 use super::report::{Host, Report, SCHEMA};
 use super::{precision_name, Config};
@@ -47,7 +47,9 @@ pub fn thread_notes(threads: usize) -> Vec<String> {
     let mut notes = Vec::new();
     let rayon = rayon::current_num_threads();
     if rayon != threads {
-        notes.push(format!("threads={threads}: the rayon pool has {rayon} threads"));
+        notes.push(format!(
+            "threads={threads}: the rayon pool has {rayon} threads"
+        ));
     }
     let jobs = candle_core::utils::get_num_threads();
     if jobs != threads {
@@ -67,8 +69,15 @@ pub fn thread_notes(threads: usize) -> Vec<String> {
 /// Runs each configuration in a child process: `command(config)` builds the command line (a
 /// worker that prints one JSON [`Report`] on stdout); this sets [`THREAD_ENV`], runs it to the
 /// end with stderr passed through, and merges the children's reports in order.
-pub fn run_isolated(configs: &[Config], mut command: impl FnMut(&Config) -> Command) -> Result<Report> {
-    let mut merged = Report { schema: SCHEMA.into(), host: Host::current(), ..Report::default() };
+pub fn run_isolated(
+    configs: &[Config],
+    mut command: impl FnMut(&Config) -> Command,
+) -> Result<Report> {
+    let mut merged = Report {
+        schema: SCHEMA.into(),
+        host: Host::current(),
+        ..Report::default()
+    };
     for config in configs {
         let name = describe(config);
         let mut cmd = command(config);
@@ -82,7 +91,10 @@ pub fn run_isolated(configs: &[Config], mut command: impl FnMut(&Config) -> Comm
             .output()
             .map_err(|e| Error::Other(format!("cannot start the worker for {name}: {e}")))?;
         if !output.status.success() {
-            return Err(Error::Other(format!("the worker for {name} failed ({})", output.status)));
+            return Err(Error::Other(format!(
+                "the worker for {name} failed ({})",
+                output.status
+            )));
         }
         let report: Report = serde_json::from_slice(&output.stdout)
             .map_err(|e| Error::Other(format!("the worker for {name} wrote no report: {e}")))?;
@@ -123,15 +135,24 @@ mod tests {
         let part = |threads, note: &str| Report {
             model: "m@r".into(),
             runs: 5,
-            rows: vec![Row { threads, ..Row::default() }],
+            rows: vec![Row {
+                threads,
+                ..Row::default()
+            }],
             notes: vec![note.into()],
             ..Report::default()
         };
         let mut all = Report::default();
         merge(&mut all, part(1, "same"));
         merge(&mut all, part(2, "same"));
-        assert_eq!(all.rows.iter().map(|r| r.threads).collect::<Vec<_>>(), vec![1, 2]);
-        assert_eq!((all.model.as_str(), all.runs, all.notes.len()), ("m@r", 5, 1));
+        assert_eq!(
+            all.rows.iter().map(|r| r.threads).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        assert_eq!(
+            (all.model.as_str(), all.runs, all.notes.len()),
+            ("m@r", 5, 1)
+        );
     }
 
     #[test]

@@ -5,7 +5,10 @@ use anyhow::{Context, Result};
 use clap::ValueEnum;
 use stance::bench::report::{write_json, write_table};
 use stance::bench::run::{encoder_options, token_workloads};
-use stance::bench::{configs, plot, precision_name, run_config, run_isolated, Config, Plan, WorkloadDump, WorkloadKind, SYSTEMS};
+use stance::bench::{
+    configs, plot, precision_name, run_config, run_isolated, write_atomic, Config, Plan,
+    WorkloadDump, WorkloadKind, SYSTEMS,
+};
 use stance::encoder::{BertEncoder, Precision};
 use stance::hub::ModelFiles;
 use stance::stance::systems::SystemKind;
@@ -114,7 +117,11 @@ pub fn run(global: &GlobalArgs, args: BenchArgs) -> Result<ExitCode> {
         text: args.text.clone(),
         workloads: args.workload.clone(),
         batches: args.batch.iter().map(|&b| b.max(1)).collect(),
-        systems: if args.systems.is_empty() { SYSTEMS.to_vec() } else { args.systems.clone() },
+        systems: if args.systems.is_empty() {
+            SYSTEMS.to_vec()
+        } else {
+            args.systems.clone()
+        },
         runs: args.runs.max(1),
         warmup: args.warmup,
         article_batch: args.article_batch.max(1),
@@ -122,16 +129,33 @@ pub fn run(global: &GlobalArgs, args: BenchArgs) -> Result<ExitCode> {
     if let Some(path) = &args.dump_workload {
         return dump_workload(&files, &plan, path);
     }
-    let threads = if args.threads.is_empty() { default_threads() } else { args.threads.clone() };
+    let threads = if args.threads.is_empty() {
+        default_threads()
+    } else {
+        args.threads.clone()
+    };
     let mut out = std::io::stdout().lock();
     if args.worker {
-        let config = Config { threads: threads[0].max(1), precision: args.precision.first().copied() };
+        let config = Config {
+            threads: threads[0].max(1),
+            precision: args.precision.first().copied(),
+        };
         write_json(&run_config(&files, &plan, &config)?, &mut out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let precisions = if args.precision.is_empty() { Precision::value_variants().to_vec() } else { args.precision.clone() };
+    let precisions = if args.precision.is_empty() {
+        Precision::value_variants().to_vec()
+    } else {
+        args.precision.clone()
+    };
     let exe = std::env::current_exe().context("cannot find this program to start the workers")?;
-    let report = run_isolated(&configs(&plan, &threads, &precisions), |config| worker(&exe, global, &args, config))?;
+    let report = run_isolated(&configs(&plan, &threads, &precisions), |config| {
+        let what = config
+            .precision
+            .map_or_else(|| "no encoder".into(), precision_name);
+        eprintln!("stance bench: {} threads, {what}", config.threads);
+        worker(&exe, global, &args, config)
+    })?;
     match args.format {
         BenchFormat::Table => write_table(&report, &mut out)?,
         BenchFormat::Json => write_json(&report, &mut out)?,
@@ -147,20 +171,36 @@ pub fn run(global: &GlobalArgs, args: BenchArgs) -> Result<ExitCode> {
 /// one precision (none for the encoder-free systems), offline (the model is resolved already).
 fn worker(exe: &Path, global: &GlobalArgs, args: &BenchArgs, config: &Config) -> Command {
     let precision = config.precision.map(precision_name);
-    eprintln!("stance bench: {} threads, {}", config.threads, precision.as_deref().unwrap_or("no encoder"));
     let list = |values: Vec<String>| values.join(",");
     let names = |v: &[SystemKind]| list(v.iter().map(|s| s.name().to_string()).collect());
-    let workloads = list(args.workload.iter().filter_map(|w| w.to_possible_value()).map(|v| v.get_name().to_string()).collect());
+    let workloads = list(
+        args.workload
+            .iter()
+            .filter_map(|w| w.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect(),
+    );
     let mut cmd = Command::new(exe);
     cmd.arg("bench").arg("--worker").arg("--offline");
     cmd.args(["--threads", &config.threads.to_string()]);
-    cmd.arg("--data").arg(&args.data).arg("--text").arg(&args.text);
+    cmd.arg("--data")
+        .arg(&args.data)
+        .arg("--text")
+        .arg(&args.text);
     cmd.args(["--workload", &workloads]);
-    cmd.args(["--batch", &list(args.batch.iter().map(|b| b.to_string()).collect())]);
+    cmd.args([
+        "--batch",
+        &list(args.batch.iter().map(|b| b.to_string()).collect()),
+    ]);
     if !args.systems.is_empty() {
         cmd.args(["--systems", &names(&args.systems)]);
     }
-    cmd.args(["--runs", &args.runs.to_string(), "--warmup", &args.warmup.to_string()]);
+    cmd.args([
+        "--runs",
+        &args.runs.to_string(),
+        "--warmup",
+        &args.warmup.to_string(),
+    ]);
     cmd.args(["--article-batch", &args.article_batch.to_string()]);
     if let Some(p) = precision {
         cmd.args(["--precision", &p]);
@@ -182,15 +222,140 @@ fn default_threads() -> Vec<usize> {
 
 /// Writes the plan's token workloads (ids made by the model's tokenizer) to `path`, atomically.
 fn dump_workload(files: &ModelFiles, plan: &Plan, path: &Path) -> Result<ExitCode> {
-    let encoder = BertEncoder::load(files, encoder_options(plan, Precision::default())).with_context(|| format!("loading {}", files.dir.display()))?;
+    let encoder = BertEncoder::load(files, encoder_options(plan, Precision::default()))
+        .with_context(|| format!("loading {}", files.dir.display()))?;
     let workloads = token_workloads(&encoder, plan)?;
     let dump = WorkloadDump::new(&files.spec.versioned_id(), &workloads);
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("{}: cannot create a temporary file beside it", path.display()))?;
-    serde_json::to_writer(&mut temp, &dump)?;
-    temp.persist(path).with_context(|| format!("{}: cannot write the workload", path.display()))?;
+    write_atomic(path, &serde_json::to_vec(&dump)?).context("--dump-workload")?;
     for w in &workloads {
-        eprintln!("{}: {} b{}: {} windows, {} tokens", path.display(), w.name, w.batch, w.windows(), w.tokens());
+        eprintln!(
+            "{}: {} b{}: {} windows, {} tokens",
+            path.display(),
+            w.name,
+            w.batch,
+            w.windows(),
+            w.tokens()
+        );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Cli, Command as Sub};
+    use super::*;
+    use clap::{CommandFactory, Parser};
+
+    fn bench_args(argv: &[&str]) -> (GlobalArgs, BenchArgs) {
+        let cli = Cli::try_parse_from(argv).expect("parses");
+        match cli.command {
+            Sub::Bench(args) => (cli.global, args),
+            other => panic!("not bench: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn lists_are_comma_separated_and_threads_is_the_bench_list() {
+        let (_, args) = bench_args(&[
+            "stance",
+            "bench",
+            "--threads",
+            "1,2",
+            "--precision",
+            "f32",
+            "--batch",
+            "1,8",
+            "--workload",
+            "classify,standard",
+        ]);
+        assert_eq!(args.threads, vec![1, 2]);
+        assert_eq!(args.precision, vec![Precision::F32]);
+        assert_eq!(args.batch, vec![1, 8]);
+        assert_eq!(
+            args.workload,
+            vec![WorkloadKind::Classify, WorkloadKind::Standard]
+        );
+        let (_, args) = bench_args(&["stance", "--threads", "3", "bench"]);
+        assert_eq!(
+            args.threads,
+            vec![3],
+            "the global --threads before the subcommand counts too"
+        );
+        let (_, args) = bench_args(&["stance", "bench"]);
+        assert!(args.threads.is_empty() && args.precision.is_empty() && args.systems.is_empty());
+    }
+
+    #[test]
+    fn the_worker_command_repeats_the_plan_for_one_configuration() {
+        let (global, args) = bench_args(&[
+            "stance",
+            "--model",
+            "m",
+            "bench",
+            "--data",
+            "d",
+            "--text",
+            "t",
+            "--workload",
+            "standard",
+            "--batch",
+            "4",
+            "--systems",
+            "zero-shot",
+            "--runs",
+            "3",
+            "--warmup",
+            "2",
+            "--article-batch",
+            "5",
+        ]);
+        let cmd = worker(
+            Path::new("stance"),
+            &global,
+            &args,
+            &Config {
+                threads: 2,
+                precision: Some(Precision::F32),
+            },
+        );
+        let argv: Vec<String> = std::iter::once("stance".to_string())
+            .chain(cmd.get_args().map(|a| a.to_string_lossy().into_owned()))
+            .collect();
+        let (global2, args2) = bench_args(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(args2.worker && global2.offline);
+        assert_eq!(global2.model.as_deref(), Some("m"));
+        assert_eq!(
+            (args2.threads, args2.precision),
+            (vec![2], vec![Precision::F32])
+        );
+        assert_eq!(
+            (args2.data, args2.text, args2.workload),
+            (args.data.clone(), args.text.clone(), args.workload.clone())
+        );
+        assert_eq!(
+            (
+                args2.batch,
+                args2.systems,
+                args2.runs,
+                args2.warmup,
+                args2.article_batch
+            ),
+            (vec![4], vec![SystemKind::ZeroShot], 3, 2, 5)
+        );
+        let encoderless = worker(
+            Path::new("stance"),
+            &global,
+            &args,
+            &Config {
+                threads: 1,
+                precision: None,
+            },
+        );
+        assert!(!encoderless.get_args().any(|a| a == "--precision"));
+    }
 }

@@ -6,7 +6,7 @@ use stance::encoder::{BertEncoder, EncoderOptions};
 use stance::eval::compare::{compare, CompareReport, Contender};
 use stance::eval::dataset::LabelledSet;
 use stance::pipeline::embed_articles;
-use stance::stance::systems::{artifacts_dir, build_classifier, uses_encoder, SystemKind};
+use stance::stance::systems::{artifacts_dir, build_classifier, SystemKind};
 use stance::stance::Spec;
 use stance::summarize::{CentralitySummarizer, LeadSummarizer, Summarizer};
 use std::path::PathBuf;
@@ -63,7 +63,7 @@ pub fn run(global: &GlobalArgs, args: CompareArgs) -> Result<ExitCode> {
     let contenders = args
         .systems
         .iter()
-        .map(|&kind| Ok(Contender { classifier: build_classifier(kind, &spec, &dir, Some(&encoder))?, uses_encoder: uses_encoder(kind) }))
+        .map(|&kind| Ok(Contender { classifier: build_classifier(kind, &spec, &dir, Some(&encoder))?, uses_encoder: kind.needs_encoder() }))
         .collect::<Result<Vec<_>>>()?;
     let summarizers: [&dyn Summarizer; 2] = [&CentralitySummarizer::default(), &LeadSummarizer];
     let data = match &args.split {

@@ -45,7 +45,7 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value_t = TrainTarget::Transformer)]
     encoder: TrainTarget,
     /// Feature groups of the head.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [FeatureGroup::Embedding, FeatureGroup::Evidence, FeatureGroup::Words])]
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [FeatureGroup::Evidence, FeatureGroup::Words])]
     features: Vec<FeatureGroup>,
     /// Cross-validation folds.
     #[arg(long, default_value_t = 5)]

@@ -1,9 +1,13 @@
 //! Text encoders: text in, plain `f32` rows out. Tensors never leave this module.
 //!
-//! [`Encoder`] is the seam; [`bert::BertEncoder`] is the candle transformer behind it.
+//! [`Encoder`] is the seam; [`bert::BertEncoder`] is the candle transformer behind it, running our
+//! own BERT forward (`model`) on fused CPU kernels (`ops`, `int8`).
 
 pub mod bert;
 pub mod cache;
+mod int8;
+mod model;
+mod ops;
 pub mod windows;
 
 pub use bert::{BertEncoder, EncoderOptions, Precision};

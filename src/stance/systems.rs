@@ -34,6 +34,11 @@ impl SystemKind {
             SystemKind::Majority => "majority",
         }
     }
+
+    /// Whether the system runs the encoder (so its throughput includes embedding time).
+    pub fn needs_encoder(self) -> bool {
+        !matches!(self, SystemKind::Baseline | SystemKind::Majority)
+    }
 }
 
 /// Where trained artefacts for a spec are looked up: `$STANCE_MODELS_DIR`, else the folder of a
@@ -74,7 +79,3 @@ pub fn build_classifier(kind: SystemKind, spec: &Spec, dir: &Path, encoder: Opti
     })
 }
 
-/// Whether a system runs the encoder (so its throughput includes embedding time).
-pub fn uses_encoder(kind: SystemKind) -> bool {
-    !matches!(kind, SystemKind::Baseline | SystemKind::Majority)
-}

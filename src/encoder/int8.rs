@@ -1,0 +1,243 @@
+//! Int8 matrix multiply for [`Precision::Int8`](super::Precision::Int8): weights quantised once at
+//! load, symmetrically per output row; activations quantised at run time per input row (token);
+//! products summed exactly in i32 and rescaled by the two scales.
+//!
+//! Quantised values lie in [-127, 127] but are held in `i16` lanes: AVX2 has no signed 8×8-bit
+//! multiply-add, and `vpmaddwd` on 16-bit lanes gives exact sums without the saturation of
+//! `vpmaddubsw`. Weights are packed at load so the kernel broadcasts a pair of activations and
+//! multiplies it with one register holding that pair's weights for eight outputs: no horizontal
+//! sums, and each tile's outputs come out as whole rows. The AVX2 kernel is chosen at run time;
+//! a portable one computes the same sums.
+
+use super::ops::multiversion;
+use candle_core::{bail, Result};
+use rayon::prelude::*;
+
+/// Activation rows per tile.
+const MR: usize = 6;
+/// Outputs per tile (two AVX2 registers of eight `i32` sums).
+const NR: usize = 16;
+/// Activation rows per parallel task (a multiple of [`MR`]).
+const BLOCK: usize = 48;
+
+/// A `(rows, cols)` weight matrix quantised per row and packed in tiles of [`NR`] rows: for each
+/// pair of inputs `p`, the tile stores `(w[r][2p], w[r][2p + 1])` for its rows `r` in order.
+pub struct QuantMatrix {
+    rows: usize,
+    cols: usize,
+    /// Pairs of inputs per row (`cols` rounded up to even, halved).
+    pairs: usize,
+    /// `rows.div_ceil(NR)` tiles of `pairs · 2 · NR` values.
+    packed: Vec<i16>,
+    /// One scale per row, zero-padded to whole tiles: `value · scale ≈ weight`.
+    scales: Vec<f32>,
+}
+
+multiversion! {
+    /// Quantises `src` into `dst` (same length or longer, zero-filled); returns the scale.
+    fn quantize_row(src: &[f32], dst: &mut [i16]) -> f32 {
+        // Branch-free and lane-wise, so it vectorises: max |x| over eight lanes, then rounding to
+        // nearest by adding 1.5·2²³, which leaves the integer in the low mantissa bits.
+        const SHIFT: f32 = 12_582_912.0;
+        let mut lanes = [0.0f32; 8];
+        let chunks = src.chunks_exact(8);
+        let tail = chunks.remainder().iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        for chunk in chunks {
+            for (m, v) in lanes.iter_mut().zip(chunk) {
+                let a = v.abs();
+                *m = if a > *m { a } else { *m };
+            }
+        }
+        let amax = lanes.iter().fold(tail, |m, &v| m.max(v));
+        if amax == 0.0 || !amax.is_finite() {
+            return 0.0;
+        }
+        let inv = 127.0 / amax;
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = ((s * inv + SHIFT).to_bits() as i32 - SHIFT.to_bits() as i32) as i16;
+        }
+        amax / 127.0
+    }
+}
+
+/// Quantises the rows of a row-major `(rows, cols)` matrix into `padded_rows` rows of
+/// `cols.next_multiple_of(2)` values, zeros beyond; returns the values and one scale per row.
+fn quantize(src: &[f32], rows: usize, cols: usize, padded_rows: usize) -> (Vec<i16>, Vec<f32>) {
+    let stride = cols.next_multiple_of(2);
+    let mut values = vec![0i16; padded_rows * stride];
+    let mut scales = vec![0.0f32; padded_rows];
+    values
+        .par_chunks_mut(stride)
+        .zip(scales.par_iter_mut())
+        .take(rows)
+        .zip(src.par_chunks(cols))
+        .with_min_len(16)
+        .for_each(|((dst, scale), src)| *scale = quantize_row(src, dst));
+    (values, scales)
+}
+
+impl QuantMatrix {
+    /// Quantises and packs a row-major `(rows, cols)` weight matrix (PyTorch's `(out, in)`).
+    pub fn new(weights: &[f32], rows: usize, cols: usize) -> Result<Self> {
+        if weights.len() != rows * cols {
+            bail!("int8: {} weights are not {rows}×{cols}", weights.len());
+        }
+        let pairs = cols.div_ceil(2);
+        let (values, scales) = quantize(weights, rows, cols, rows.next_multiple_of(NR));
+        let mut packed = vec![0i16; values.len()];
+        packed.par_chunks_mut(2 * pairs * NR).zip(values.par_chunks(2 * pairs * NR)).for_each(|(tile, rows)| {
+            for (r, row) in rows.chunks_exact(2 * pairs).enumerate() {
+                for (p, pair) in row.chunks_exact(2).enumerate() {
+                    tile[(p * NR + r) * 2..][..2].copy_from_slice(pair);
+                }
+            }
+        });
+        Ok(QuantMatrix { rows, cols, pairs, packed, scales })
+    }
+
+    /// `y = x·Wᵀ` for a row-major `(m, cols)` input `x`; `y` is `(m, rows)`.
+    pub fn matmul(&self, x: &[f32], m: usize, y: &mut [f32]) -> Result<()> {
+        let n = self.rows;
+        if x.len() != m * self.cols || y.len() != m * n {
+            bail!("int8: cannot multiply {m}×{} by {}×{}", self.cols, n, self.cols);
+        }
+        let (xq, xs) = quantize(x, m, self.cols, m.next_multiple_of(MR));
+        let stride = 2 * self.pairs;
+        let avx2 = has_avx2();
+        // Each task takes a block of rows through every weight tile, so a tile's packed weights
+        // stay in cache while the block's activation tiles stream past them.
+        y.par_chunks_mut(BLOCK * n).enumerate().for_each(|(b, y)| {
+            let rows = y.len() / n;
+            for (t, w) in self.packed.chunks_exact(stride * NR).enumerate() {
+                let ws = &self.scales[t * NR..(t + 1) * NR];
+                let cols = (n - t * NR).min(NR);
+                for i in (0..rows).step_by(MR) {
+                    let first = b * BLOCK + i;
+                    let x = &xq[first * stride..(first + MR) * stride];
+                    let out = tile(x, w, &xs[first..first + MR], ws, avx2);
+                    for (r, out) in out.iter().enumerate().take(rows - i) {
+                        y[(i + r) * n + t * NR..][..cols].copy_from_slice(&out[..cols]);
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+}
+
+fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return std::is_x86_feature_detected!("avx2");
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
+/// One tile: `MR` activation rows (`x`, row-major, scales `xs`) times one packed weight tile
+/// (`w`, row scales `ws`), rescaled to f32; the AVX2 kernel where `avx2` says the CPU has it.
+fn tile(x: &[i16], w: &[i16], xs: &[f32], ws: &[f32], avx2: bool) -> [[f32; NR]; MR] {
+    assert!(x.len() * NR == w.len() * MR && xs.len() == MR && ws.len() == NR);
+    #[cfg(target_arch = "x86_64")]
+    if avx2 {
+        // SAFETY: AVX2 was detected and the assert above checked the tile shapes.
+        return unsafe { avx2::tile(x, w, xs, ws) };
+    }
+    let _ = avx2;
+    portable_tile(x, w, xs, ws)
+}
+
+/// [`tile`] in plain Rust.
+fn portable_tile(x: &[i16], w: &[i16], xs: &[f32], ws: &[f32]) -> [[f32; NR]; MR] {
+    let stride = x.len() / MR;
+    let mut acc = [[0i32; NR]; MR];
+    for (p, w) in w.chunks_exact(2 * NR).enumerate() {
+        for (acc, x) in acc.iter_mut().zip(x.chunks_exact(stride)) {
+            let (a, b) = (i32::from(x[2 * p]), i32::from(x[2 * p + 1]));
+            for (s, w) in acc.iter_mut().zip(w.chunks_exact(2)) {
+                *s += a * i32::from(w[0]) + b * i32::from(w[1]);
+            }
+        }
+    }
+    let mut out = [[0.0f32; NR]; MR];
+    for ((out, acc), &x) in out.iter_mut().zip(&acc).zip(xs) {
+        for ((o, &s), &w) in out.iter_mut().zip(acc).zip(ws) {
+            *o = s as f32 * w * x;
+        }
+    }
+    out
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::{MR, NR};
+    use std::arch::x86_64::*;
+
+    /// [`super::portable_tile`] with `vpmaddwd`: a broadcast pair of activations times the
+    /// weights of that pair for eight outputs, summed into eight `i32` lanes.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2; `x` holds `MR` rows of `2·pairs` values, `w` `pairs · 2 · NR`
+    /// packed values, `xs` `MR` and `ws` `NR` scales.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn tile(x: &[i16], w: &[i16], xs: &[f32], ws: &[f32]) -> [[f32; NR]; MR] {
+        let pairs = x.len() / MR / 2;
+        let (xp, wp) = (x.as_ptr().cast::<i32>(), w.as_ptr().cast::<__m256i>());
+        let mut acc = [[_mm256_setzero_si256(); 2]; MR];
+        for p in 0..pairs {
+            // SAFETY (all reads): within the lengths the caller guarantees.
+            let (w0, w1) = unsafe { (_mm256_loadu_si256(wp.add(2 * p)), _mm256_loadu_si256(wp.add(2 * p + 1))) };
+            for (i, acc) in acc.iter_mut().enumerate() {
+                let xv = _mm256_set1_epi32(unsafe { xp.add(i * pairs + p).read_unaligned() });
+                acc[0] = _mm256_add_epi32(acc[0], _mm256_madd_epi16(xv, w0));
+                acc[1] = _mm256_add_epi32(acc[1], _mm256_madd_epi16(xv, w1));
+            }
+        }
+        let ws = unsafe { [_mm256_loadu_ps(ws.as_ptr()), _mm256_loadu_ps(ws.as_ptr().add(8))] };
+        let mut out = [[0.0f32; NR]; MR];
+        for ((out, acc), &x) in out.iter_mut().zip(&acc).zip(xs) {
+            let x = _mm256_set1_ps(x);
+            for (h, (&a, w)) in acc.iter().zip(&ws).enumerate() {
+                let v = _mm256_mul_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(a), *w), x);
+                unsafe { _mm256_storeu_ps(out.as_mut_ptr().add(8 * h), v) };
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matrix(rows: usize, cols: usize, seed: u32) -> Vec<f32> {
+        (0..rows * cols).map(|i| ((i as u32).wrapping_mul(2_654_435_761).wrapping_add(seed) >> 8) as f32 / (1 << 24) as f32 - 0.5).collect()
+    }
+
+    #[test]
+    fn int8_matmul_is_close_to_f32_for_ragged_shapes() {
+        for (m, k, n) in [(1, 5, 1), (7, 40, 11), (53, 384, 37)] {
+            let (x, w) = (matrix(m, k, 1), matrix(n, k, 7));
+            let q = QuantMatrix::new(&w, n, k).unwrap();
+            let mut y = vec![0.0; m * n];
+            q.matmul(&x, m, &mut y).unwrap();
+            for i in 0..m {
+                for j in 0..n {
+                    let exact: f32 = (0..k).map(|p| x[i * k + p] * w[j * k + p]).sum();
+                    let bound = 0.01 * (k as f32).sqrt();
+                    assert!((y[i * n + j] - exact).abs() < bound, "({m},{k},{n})[{i},{j}]: {} vs {exact}", y[i * n + j]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn kernels_agree_exactly() {
+        let pairs = 40;
+        let x: Vec<i16> = (0..MR * 2 * pairs).map(|i| ((i * 37) % 255) as i16 - 127).collect();
+        let w: Vec<i16> = (0..NR * 2 * pairs).map(|i| ((i * 91) % 255) as i16 - 127).collect();
+        let (xs, ws): (Vec<f32>, Vec<f32>) = ((1..=MR).map(|s| s as f32).collect(), (1..=NR).map(|s| 1.0 / s as f32).collect());
+        let portable = portable_tile(&x, &w, &xs, &ws);
+        assert_eq!(tile(&x, &w, &xs, &ws, has_avx2()), portable);
+        let first: i32 = (0..pairs).map(|p| i32::from(x[2 * p]) * i32::from(w[2 * p * NR]) + i32::from(x[2 * p + 1]) * i32::from(w[2 * p * NR + 1])).sum();
+        assert_eq!(portable[0][0], first as f32);
+    }
+}

@@ -1,0 +1,209 @@
+//! BERT's forward pass over packed sequences: the batch's token rows laid end to end with no
+//! padding, so every linear layer is one matrix multiply over real tokens only and attention
+//! (the only step that mixes tokens) works sequence by sequence.
+//!
+//! Tensor names follow the checkpoint (`embeddings.word_embeddings`,
+//! `encoder.layer.N.attention.self.query`, …), as in candle-transformers' `models/bert.rs`. At
+//! load the query, key and value projections are concatenated into one, with the attention scale
+//! `1/√head_dim` folded into the query rows; with [`Precision::Int8`] every encoder-layer linear
+//! is quantised per output row.
+
+use super::ops::{math::layer_norm_rows, Attention, Epilogue, LinearOp, Norm, Weights};
+use super::{int8::QuantMatrix, Precision};
+use candle_core::safetensors::MmapedSafetensors;
+use candle_core::{bail, DType, Device, Result, Tensor};
+use candle_nn::VarBuilder;
+use serde::Deserialize;
+use std::path::Path;
+
+/// The fields of a Hugging Face BERT `config.json` that the forward pass needs.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Config {
+    /// Rows of the word embedding table.
+    pub vocab_size: usize,
+    /// Width of every token row.
+    pub hidden_size: usize,
+    /// Number of encoder layers.
+    pub num_hidden_layers: usize,
+    /// Attention heads per layer.
+    pub num_attention_heads: usize,
+    /// Width of the feed-forward block.
+    pub intermediate_size: usize,
+    /// Feed-forward activation; only `gelu` (exact, erf-based) is supported.
+    pub hidden_act: String,
+    /// Most positions (tokens per sequence).
+    pub max_position_embeddings: usize,
+    /// Rows of the token type table.
+    pub type_vocab_size: usize,
+    /// Layer norm epsilon.
+    #[serde(default = "default_eps")]
+    pub layer_norm_eps: f64,
+}
+
+fn default_eps() -> f64 {
+    1e-12
+}
+
+impl Norm {
+    fn load(vb: VarBuilder, size: usize, eps: f64) -> Result<Self> {
+        Ok(Norm { gamma: vb.get(size, "weight")?.to_vec1()?, beta: vb.get(size, "bias")?.to_vec1()?, eps: eps as f32 })
+    }
+}
+
+struct Linear {
+    weights: Weights,
+    bias: Vec<f32>,
+}
+
+impl Linear {
+    fn load(vb: VarBuilder, inputs: usize, outputs: usize, precision: Precision) -> Result<Self> {
+        let weight = vb.get((outputs, inputs), "weight")?;
+        Linear::new(weight, vb.get(outputs, "bias")?.to_vec1()?, precision)
+    }
+
+    fn new(weight: Tensor, bias: Vec<f32>, precision: Precision) -> Result<Self> {
+        let weights = match precision {
+            Precision::F32 => Weights::F32(weight),
+            Precision::Int8 => {
+                let (rows, cols) = weight.dims2()?;
+                Weights::Int8(QuantMatrix::new(&weight.flatten_all()?.to_vec1()?, rows, cols)?)
+            }
+        };
+        Ok(Linear { weights, bias })
+    }
+
+    fn forward(&self, xs: &Tensor, epilogue: Epilogue) -> Result<Tensor> {
+        xs.apply_op1_no_bwd(&LinearOp { weights: &self.weights, bias: &self.bias, epilogue })
+    }
+}
+
+struct Embeddings {
+    /// The checkpoint, mmapped: word rows are gathered from it, the table is never copied whole.
+    file: MmapedSafetensors,
+    words: String,
+    vocab: usize,
+    /// Position embeddings with the (single, type 0) token type embedding already added.
+    positions: Vec<f32>,
+    norm: Norm,
+}
+
+impl Embeddings {
+    fn load(vb: VarBuilder, file: MmapedSafetensors, cfg: &Config) -> Result<Self> {
+        let hidden = cfg.hidden_size;
+        let words = format!("{}.word_embeddings.weight", vb.prefix());
+        let table = file.get(&words)?;
+        if DType::try_from(table.dtype()).ok() != Some(DType::F32) || table.shape() != [cfg.vocab_size, hidden] {
+            bail!("{words}: expected f32 {}×{hidden}, found {:?} {:?}", cfg.vocab_size, table.dtype(), table.shape());
+        }
+        let positions = vb.pp("position_embeddings").get((cfg.max_position_embeddings, hidden), "weight")?;
+        let types = vb.pp("token_type_embeddings").get((cfg.type_vocab_size, hidden), "weight")?;
+        let positions = positions.broadcast_add(&types.narrow(0, 0, 1)?)?.flatten_all()?.to_vec1()?;
+        let norm = Norm::load(vb.pp("LayerNorm"), hidden, cfg.layer_norm_eps)?;
+        Ok(Embeddings { file, words, vocab: cfg.vocab_size, positions, norm })
+    }
+
+    fn forward(&self, ids: &[u32], lengths: &[usize]) -> Result<Tensor> {
+        let hidden = self.norm.gamma.len();
+        let table = self.file.get(&self.words)?.data();
+        let mut xs = Vec::with_capacity(ids.len() * hidden);
+        let positions = lengths.iter().flat_map(|&l| 0..l);
+        for (&id, position) in ids.iter().zip(positions) {
+            let id = id as usize;
+            if id >= self.vocab {
+                bail!("token id {id} is outside the vocabulary of {}", self.vocab);
+            }
+            let word = table[id * hidden * 4..(id + 1) * hidden * 4].chunks_exact(4);
+            let position = &self.positions[position * hidden..(position + 1) * hidden];
+            xs.extend(word.zip(position).map(|(w, p)| f32::from_le_bytes([w[0], w[1], w[2], w[3]]) + p));
+        }
+        layer_norm_rows(&mut xs, &self.norm);
+        Tensor::from_vec(xs, (ids.len(), hidden), &Device::Cpu)
+    }
+}
+
+struct Layer {
+    qkv: Linear,
+    attention_output: Linear,
+    attention_norm: Norm,
+    intermediate: Linear,
+    output: Linear,
+    output_norm: Norm,
+}
+
+impl Layer {
+    fn load(vb: VarBuilder, cfg: &Config, precision: Precision) -> Result<Self> {
+        let (hidden, eps) = (cfg.hidden_size, cfg.layer_norm_eps);
+        let attention = vb.pp("attention");
+        let projections = attention.pp("self");
+        let scale = 1.0 / ((hidden / cfg.num_attention_heads) as f64).sqrt();
+        let (mut weights, mut biases) = (Vec::new(), Vec::new());
+        for (name, factor) in [("query", scale), ("key", 1.0), ("value", 1.0)] {
+            let vb = projections.pp(name);
+            weights.push((vb.get((hidden, hidden), "weight")? * factor)?);
+            biases.push((vb.get(hidden, "bias")? * factor)?);
+        }
+        let qkv = Linear::new(Tensor::cat(&weights, 0)?, Tensor::cat(&biases, 0)?.to_vec1()?, precision)?;
+        let output = attention.pp("output");
+        let ffn_in = vb.pp("intermediate").pp("dense");
+        let ffn_out = vb.pp("output");
+        Ok(Layer {
+            qkv,
+            attention_output: Linear::load(output.pp("dense"), hidden, hidden, precision)?,
+            attention_norm: Norm::load(output.pp("LayerNorm"), hidden, eps)?,
+            intermediate: Linear::load(ffn_in, hidden, cfg.intermediate_size, precision)?,
+            output: Linear::load(ffn_out.pp("dense"), cfg.intermediate_size, hidden, precision)?,
+            output_norm: Norm::load(ffn_out.pp("LayerNorm"), hidden, eps)?,
+        })
+    }
+
+    fn forward(&self, xs: &Tensor, lengths: &[usize], heads: usize) -> Result<Tensor> {
+        let qkv = self.qkv.forward(xs, Epilogue::None)?;
+        let context = qkv.apply_op1_no_bwd(&Attention { lengths, heads })?;
+        let xs = self.attention_output.forward(&context, Epilogue::ResidualNorm(xs, &self.attention_norm))?;
+        let inner = self.intermediate.forward(&xs, Epilogue::Gelu)?;
+        self.output.forward(&inner, Epilogue::ResidualNorm(&xs, &self.output_norm))
+    }
+}
+
+/// A BERT encoder without pooling: token ids in, final hidden states out.
+pub struct BertModel {
+    embeddings: Embeddings,
+    layers: Vec<Layer>,
+    heads: usize,
+    max_positions: usize,
+}
+
+impl BertModel {
+    /// Loads the weights under `embeddings.` and `encoder.layer.N.` from an f32 safetensors file,
+    /// mmapped.
+    pub fn load(weights: &Path, cfg: &Config, precision: Precision) -> Result<Self> {
+        if cfg.hidden_act != "gelu" {
+            bail!("unsupported activation {:?} (only the exact `gelu` is implemented)", cfg.hidden_act);
+        }
+        if cfg.num_attention_heads == 0 || !cfg.hidden_size.is_multiple_of(cfg.num_attention_heads) {
+            bail!("hidden size {} does not split into {} heads", cfg.hidden_size, cfg.num_attention_heads);
+        }
+        // SAFETY: the file is mmapped read-only; it was verified and is not modified while in use.
+        let (vb, file) = unsafe {
+            (VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &Device::Cpu)?, MmapedSafetensors::new(weights)?)
+        };
+        let embeddings = Embeddings::load(vb.pp("embeddings"), file, cfg)?;
+        let layers = (0..cfg.num_hidden_layers)
+            .map(|i| Layer::load(vb.pp(format!("encoder.layer.{i}")), cfg, precision))
+            .collect::<Result<_>>()?;
+        Ok(BertModel { embeddings, layers, heads: cfg.num_attention_heads, max_positions: cfg.max_position_embeddings })
+    }
+
+    /// Final hidden states, `(tokens, hidden)`, of sequences packed end to end: `ids` holds all
+    /// their token ids, `lengths` how many belong to each.
+    pub fn forward(&self, ids: &[u32], lengths: &[usize]) -> Result<Tensor> {
+        if lengths.iter().sum::<usize>() != ids.len() || lengths.iter().any(|&l| l > self.max_positions) {
+            bail!("{} ids do not pack into sequences of {lengths:?} (at most {})", ids.len(), self.max_positions);
+        }
+        let mut xs = self.embeddings.forward(ids, lengths)?;
+        for layer in &self.layers {
+            xs = layer.forward(&xs, lengths, self.heads)?;
+        }
+        Ok(xs)
+    }
+}
