@@ -4,5 +4,6 @@
 mod util;
 
 mod classify;
+mod compare;
 mod encoder;
 mod hub;

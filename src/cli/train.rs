@@ -60,7 +60,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 0.1)]
     weight_decay: f64,
     /// Head AdamW learning rate.
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = 0.05)]
     learning_rate: f64,
 }
 
