@@ -90,19 +90,13 @@ pub struct Config {
 /// Every configuration of a plan, thread count by thread count: each precision, then (when the
 /// plan has systems without an encoder and runs the classify path) one encoder-free one.
 pub fn configs(plan: &Plan, threads: &[usize], precisions: &[Precision]) -> Vec<Config> {
-    let encoderless = plan.workloads.contains(&WorkloadKind::Classify)
-        && plan.systems.iter().any(|s| !s.needs_encoder());
+    let encoderless =
+        plan.workloads.contains(&WorkloadKind::Classify) && plan.systems.iter().any(|s| !s.needs_encoder());
     let mut out = Vec::new();
     for &t in threads {
-        out.extend(precisions.iter().map(|&p| Config {
-            threads: t.max(1),
-            precision: Some(p),
-        }));
+        out.extend(precisions.iter().map(|&p| Config { threads: t.max(1), precision: Some(p) }));
         if encoderless {
-            out.push(Config {
-                threads: t.max(1),
-                precision: None,
-            });
+            out.push(Config { threads: t.max(1), precision: None });
         }
     }
     out
@@ -123,10 +117,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// A precision's command-line name (`f32`, `int8`, …).
 pub fn precision_name(precision: Precision) -> String {
-    precision.to_possible_value().map_or_else(
-        || format!("{precision:?}").to_lowercase(),
-        |v| v.get_name().to_string(),
-    )
+    precision.to_possible_value().map_or_else(|| format!("{precision:?}").to_lowercase(), |v| v.get_name().to_string())
 }
 
 #[cfg(test)]
@@ -138,21 +129,9 @@ mod tests {
         let plan = Plan::default();
         let all = Precision::value_variants();
         let configs = configs(&plan, &[1, 2], all);
-        assert_eq!(
-            configs.len(),
-            2 * all.len() + 2 * usize::from(SYSTEMS.iter().any(|s| !s.needs_encoder()))
-        );
-        assert_eq!(
-            configs[0],
-            Config {
-                threads: 1,
-                precision: Some(all[0])
-            }
-        );
-        assert!(configs
-            .iter()
-            .skip_while(|c| c.threads == 1)
-            .all(|c| c.threads == 2));
+        assert_eq!(configs.len(), 2 * all.len() + 2 * usize::from(SYSTEMS.iter().any(|s| !s.needs_encoder())));
+        assert_eq!(configs[0], Config { threads: 1, precision: Some(all[0]) });
+        assert!(configs.iter().skip_while(|c| c.threads == 1).all(|c| c.threads == 2));
     }
 
     #[test]

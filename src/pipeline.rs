@@ -28,7 +28,8 @@ pub fn embed_articles(encoder: &dyn Encoder, docs: &[&Document]) -> Result<Vec<A
         let own: Vec<_> = embeddings.by_ref().take(doc.sentences.len()).collect();
         let weights: Vec<f32> = own.iter().map(|e| e.tokens.max(1) as f32).collect();
         let sentences: Vec<Vec<f32>> = own.iter().map(|e| e.vector.clone()).collect();
-        let mut document = if sentences.is_empty() { vec![0.0; encoder.dim()] } else { mean_rows(&sentences, Some(&weights))? };
+        let mut document =
+            if sentences.is_empty() { vec![0.0; encoder.dim()] } else { mean_rows(&sentences, Some(&weights))? };
         crate::eval::vector::normalize(&mut document);
         out.push(ArticleVectors { windows: own.iter().map(|e| e.windows).sum(), sentences, document });
     }
@@ -79,7 +80,17 @@ impl Pipeline<'_> {
             SummaryMode::Central => Vec::new(),
             SummaryMode::BothSides => {
                 let mut seen = Vec::new();
-                stance.evidence.iter().filter(|e| !seen.contains(&e.side) && { seen.push(e.side.clone()); true }).map(|e| e.index).collect()
+                stance
+                    .evidence
+                    .iter()
+                    .filter(|e| {
+                        !seen.contains(&e.side) && {
+                            seen.push(e.side.clone());
+                            true
+                        }
+                    })
+                    .map(|e| e.index)
+                    .collect()
             }
         };
         let summary = self.summarizer.summarize(&article, &self.summary, &preferred);

@@ -11,7 +11,14 @@ fn records(stdout: &[u8]) -> Vec<Value> {
 
 #[test]
 fn samples_get_stance_evidence_and_summary() {
-    let out = stance_cmd().args(["classify", "--format", "jsonl"]).arg(repo_path("data/samples")).assert().success().get_output().stdout.clone();
+    let out = stance_cmd()
+        .args(["classify", "--format", "jsonl"])
+        .arg(repo_path("data/samples"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let records = records(&out);
     assert_eq!(records.len(), 6, "one record per sample article (labels.jsonl is not an article)");
     let labels: Value = std::fs::read_to_string(repo_path("data/samples/labels.jsonl"))
@@ -23,7 +30,20 @@ fn samples_get_stance_evidence_and_summary() {
         .into();
     let mut correct = 0;
     for r in &records {
-        for field in ["id", "path", "title", "stance", "probabilities", "evidence", "summary", "summary_sentences", "sentences", "windows", "model", "spec"] {
+        for field in [
+            "id",
+            "path",
+            "title",
+            "stance",
+            "probabilities",
+            "evidence",
+            "summary",
+            "summary_sentences",
+            "sentences",
+            "windows",
+            "model",
+            "spec",
+        ] {
             assert!(r.get(field).is_some(), "record lacks {field}: {r}");
         }
         let p = r["probabilities"].as_object().unwrap();
@@ -35,7 +55,8 @@ fn samples_get_stance_evidence_and_summary() {
         assert!(!summary.contains("Advertisement") && !summary.contains("Read more"), "clutter in summary: {summary}");
         let title = r["title"].as_str().unwrap_or("");
         assert!(title.is_empty() || !summary.starts_with(title), "summary starts with the title");
-        let indices: Vec<u64> = r["summary_sentences"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+        let indices: Vec<u64> =
+            r["summary_sentences"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
         assert!(indices.windows(2).all(|w| w[0] < w[1]), "summary sentences out of article order");
         assert!(r["model"].as_str().unwrap().starts_with("sentence-transformers/all-MiniLM-L6-v2@"));
         if labels[r["id"].as_str().unwrap()] == r["stance"] {
@@ -62,7 +83,8 @@ fn bad_inputs_become_error_records_and_the_batch_goes_on() {
     let output = assert.get_output();
     let records = records(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let by_id = |id: &str| records.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("no record for {id}: {records:?}"));
+    let by_id =
+        |id: &str| records.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("no record for {id}: {records:?}"));
     for ok in ["good", "j1", "j3"] {
         assert!(by_id(ok).get("stance").is_some(), "{ok} should be classified");
     }
@@ -73,7 +95,10 @@ fn bad_inputs_become_error_records_and_the_batch_goes_on() {
         assert!(r["path"].as_str().unwrap().ends_with(&format!("{bad}.txt")));
         assert!(stderr.contains(&format!("{bad}.txt")), "stderr does not name {bad}.txt");
     }
-    let malformed = records.iter().find(|r| r["path"].as_str().is_some_and(|p| p.ends_with("batch.jsonl:2"))).expect("an error record for the malformed line");
+    let malformed = records
+        .iter()
+        .find(|r| r["path"].as_str().is_some_and(|p| p.ends_with("batch.jsonl:2")))
+        .expect("an error record for the malformed line");
     assert!(malformed["error"].as_str().is_some());
     assert_eq!(records.len(), 7);
 }
@@ -92,7 +117,8 @@ fn output_file_is_written_whole_and_formats_render() {
     let csv = std::fs::read_to_string(&out).unwrap();
     assert!(csv.starts_with("id,path,stance,confidence"));
     assert_eq!(csv.lines().count(), 2);
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.path() != out).collect();
+    let leftovers: Vec<_> =
+        std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.path() != out).collect();
     assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
     stance_cmd()
         .args(["classify", "--format", "table", "-"])
@@ -105,7 +131,8 @@ fn output_file_is_written_whole_and_formats_render() {
 #[test]
 fn real_seed_articles_are_neutral() {
     let Some(seeds) = shared_dir("seeds") else { return };
-    let out = stance_cmd().args(["classify", "--format", "jsonl"]).arg(seeds).assert().success().get_output().stdout.clone();
+    let out =
+        stance_cmd().args(["classify", "--format", "jsonl"]).arg(seeds).assert().success().get_output().stdout.clone();
     let records = records(&out);
     assert_eq!(records.len(), 5);
     let neutral = records.iter().filter(|r| r["stance"] == "neutral").count();

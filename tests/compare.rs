@@ -23,7 +23,8 @@ fn macro_f1(report: &Value, system: &str) -> f64 {
 fn head_matches_or_beats_bag_of_words_on_our_dev_split() {
     let report = compare(&repo_path("data/corpus"), Some("dev"));
     assert_eq!(report["n"], 62, "our held-out dev split");
-    let (head, words, majority) = (macro_f1(&report, "head"), macro_f1(&report, "baseline"), macro_f1(&report, "majority"));
+    let (head, words, majority) =
+        (macro_f1(&report, "head"), macro_f1(&report, "baseline"), macro_f1(&report, "majority"));
     assert!(head >= 0.90, "head macro-F1 {head:.3} on data/corpus dev");
     assert!(head >= words, "head {head:.3} falls below the bag-of-words baseline {words:.3}");
     assert!(words > majority);
@@ -37,6 +38,8 @@ fn head_beats_baselines_and_summaries_beat_lead3_on_the_shared_dev_set() {
     let report = compare(&dev, None);
     let (head, words) = (macro_f1(&report, "head"), macro_f1(&report, "baseline"));
     assert!(head >= 0.85 && head > words, "head {head:.3}, bag-of-words {words:.3} on the shared dev set");
-    let rouge1 = |name: &str| report["summaries"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap()["rouge1"].as_f64().unwrap();
+    let rouge1 = |name: &str| {
+        report["summaries"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap()["rouge1"].as_f64().unwrap()
+    };
     assert!(rouge1("centrality") > rouge1("lead-3"), "ROUGE-1 {} vs lead-3 {}", rouge1("centrality"), rouge1("lead-3"));
 }

@@ -19,10 +19,7 @@ fn copy_model(dir: &Path) {
 /// A private HF cache holding the pinned snapshot, laid out as the hub lays it out.
 fn seeded_cache(root: &Path) -> std::path::PathBuf {
     let spec = &model_files().spec;
-    let snapshot = root
-        .join(format!("models--{}", spec.id.replace('/', "--")))
-        .join("snapshots")
-        .join(&spec.revision);
+    let snapshot = root.join(format!("models--{}", spec.id.replace('/', "--"))).join("snapshots").join(&spec.revision);
     copy_model(&snapshot);
     snapshot
 }
@@ -59,7 +56,8 @@ fn seeded_cache_works_offline_with_network_blocked() {
         .get_output()
         .stdout
         .clone();
-    let lines: Vec<serde_json::Value> = String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1]["id"], "stdin:2");
     assert_eq!(lines[0]["embedding"].as_array().unwrap().len(), 384);

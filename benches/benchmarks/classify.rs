@@ -21,24 +21,13 @@ fn classify(c: &mut Criterion) {
             .iter()
             .zip(&f.vectors)
             .map(|(doc, v)| match encoder {
-                Some(_) => Article {
-                    doc,
-                    sentence_vectors: &v.sentences,
-                    doc_vector: &v.document,
-                },
-                None => Article {
-                    doc,
-                    sentence_vectors: &none,
-                    doc_vector: &[],
-                },
+                Some(_) => Article { doc, sentence_vectors: &v.sentences, doc_vector: &v.document },
+                None => Article { doc, sentence_vectors: &none, doc_vector: &[] },
             })
             .collect();
         group.bench_function(kind.name(), |b| {
             b.iter(|| {
-                articles
-                    .iter()
-                    .map(|a| classifier.classify(black_box(a)).expect("classifies"))
-                    .collect::<Vec<_>>()
+                articles.iter().map(|a| classifier.classify(black_box(a)).expect("classifies")).collect::<Vec<_>>()
             })
         });
     }

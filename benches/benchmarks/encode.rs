@@ -14,29 +14,17 @@ const LENGTHS: [usize; 3] = [32, 128, 256];
 fn encode(c: &mut Criterion) {
     let f = fixture();
     for &precision in Precision::value_variants() {
-        let encoder = BertEncoder::load(
-            &f.files,
-            EncoderOptions {
-                precision,
-                ..EncoderOptions::default()
-            },
-        )
-        .expect("the model loads");
-        let mut group =
-            c.benchmark_group(format!("encode/{}/{}", device(), precision_name(precision)));
+        let encoder = BertEncoder::load(&f.files, EncoderOptions { precision, ..EncoderOptions::default() })
+            .expect("the model loads");
+        let mut group = c.benchmark_group(format!("encode/{}/{}", device(), precision_name(precision)));
         group.sampling_mode(SamplingMode::Flat);
         for len in LENGTHS {
             for batch in BATCHES {
-                let windows = f
-                    .source
-                    .chunks(&encoder, len, batch)
-                    .expect("windows of this length fit the model");
+                let windows = f.source.chunks(&encoder, len, batch).expect("windows of this length fit the model");
                 group.throughput(Throughput::Elements((len * batch) as u64));
-                group.bench_with_input(
-                    BenchmarkId::new(format!("b{batch}"), format!("{len}tok")),
-                    &windows,
-                    |b, w| b.iter(|| encoder.encode_windows(black_box(w)).expect("encodes")),
-                );
+                group.bench_with_input(BenchmarkId::new(format!("b{batch}"), format!("{len}tok")), &windows, |b, w| {
+                    b.iter(|| encoder.encode_windows(black_box(w)).expect("encodes"))
+                });
             }
         }
         group.finish();

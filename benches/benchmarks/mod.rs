@@ -35,22 +35,15 @@ pub struct Fixture {
 pub fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let files = resolve_model(None, &Resolver::from_env())
-            .expect("the default model resolves (cache, hub or PyPI mirror)");
-        let encoder =
-            BertEncoder::load(&files, EncoderOptions::default()).expect("the model loads");
+        let files =
+            resolve_model(None, &Resolver::from_env()).expect("the default model resolves (cache, hub or PyPI mirror)");
+        let encoder = BertEncoder::load(&files, EncoderOptions::default()).expect("the model loads");
         let (docs, _) = load_documents(&samples()).expect("data/samples has articles");
         let refs: Vec<&Document> = docs.iter().collect();
         let vectors = embed_articles(&encoder, &refs).expect("the samples embed");
         let (corpus, _) = load_documents(&repo("data/corpus")).expect("data/corpus has articles");
         let source = TokenSource::new(&encoder, &corpus).expect("data/corpus tokenises");
-        Fixture {
-            files,
-            encoder,
-            docs,
-            vectors,
-            source,
-        }
+        Fixture { files, encoder, docs, vectors, source }
     })
 }
 

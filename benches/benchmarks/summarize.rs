@@ -12,11 +12,7 @@ fn summarize(c: &mut Criterion) {
         .docs
         .iter()
         .zip(&f.vectors)
-        .map(|(doc, v)| Article {
-            doc,
-            sentence_vectors: &v.sentences,
-            doc_vector: &v.document,
-        })
+        .map(|(doc, v)| Article { doc, sentence_vectors: &v.sentences, doc_vector: &v.document })
         .collect();
     let options = SummaryOptions::default();
     let mut group = c.benchmark_group("summarize");
@@ -24,12 +20,7 @@ fn summarize(c: &mut Criterion) {
     let systems: [&dyn Summarizer; 2] = [&CentralitySummarizer::default(), &LeadSummarizer];
     for summarizer in systems {
         group.bench_function(summarizer.name(), |b| {
-            b.iter(|| {
-                articles
-                    .iter()
-                    .map(|a| summarizer.summarize(black_box(a), &options, &[]))
-                    .collect::<Vec<_>>()
-            })
+            b.iter(|| articles.iter().map(|a| summarizer.summarize(black_box(a), &options, &[])).collect::<Vec<_>>())
         });
     }
     group.finish();

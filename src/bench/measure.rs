@@ -5,11 +5,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 /// Runs `f` `warmup` times untimed, then `runs` times timed; returns the timed durations.
-pub fn time_runs(
-    warmup: usize,
-    runs: usize,
-    mut f: impl FnMut() -> Result<()>,
-) -> Result<Vec<Duration>> {
+pub fn time_runs(warmup: usize, runs: usize, mut f: impl FnMut() -> Result<()>) -> Result<Vec<Duration>> {
     for _ in 0..warmup {
         f()?;
     }
@@ -53,13 +49,7 @@ pub fn peak_rss_bytes() -> Option<u64> {
 
 fn parse_vm_hwm(status: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line
-        .trim_start_matches("VmHWM:")
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
+    let kib: u64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
     Some(kib * 1024)
 }
 
@@ -83,18 +73,9 @@ pub fn thread_cpu() -> Option<HashMap<u64, u64>> {
 
 /// Threads that were on a CPU for at least a tenth of `wall` between two [`thread_cpu`]
 /// snapshots: how many threads a measured section really used.
-pub fn busy_threads(
-    before: &HashMap<u64, u64>,
-    after: &HashMap<u64, u64>,
-    wall: Duration,
-) -> usize {
+pub fn busy_threads(before: &HashMap<u64, u64>, after: &HashMap<u64, u64>, wall: Duration) -> usize {
     let threshold = wall.as_nanos() as f64 / 10.0;
-    after
-        .iter()
-        .filter(|(tid, &ns)| {
-            (ns - before.get(tid).copied().unwrap_or(0).min(ns)) as f64 >= threshold
-        })
-        .count()
+    after.iter().filter(|(tid, &ns)| (ns - before.get(tid).copied().unwrap_or(0).min(ns)) as f64 >= threshold).count()
 }
 
 /// Runs `f` and returns its result with the number of [`busy_threads`] (`None` where unknown).
@@ -103,9 +84,7 @@ pub fn count_busy<T>(f: impl FnOnce() -> T) -> (T, Option<usize>) {
     let start = Instant::now();
     let out = f();
     let wall = start.elapsed();
-    let busy = before
-        .zip(thread_cpu())
-        .map(|(b, a)| busy_threads(&b, &a, wall));
+    let busy = before.zip(thread_cpu()).map(|(b, a)| busy_threads(&b, &a, wall));
     (out, busy)
 }
 
@@ -148,11 +127,7 @@ mod tests {
     fn busy_threads_counts_those_above_a_tenth_of_the_wall_time() {
         let before = HashMap::from([(1, 0), (2, 500), (3, 0)]);
         let after = HashMap::from([(1, 900), (2, 560), (3, 100), (4, 300)]);
-        assert_eq!(
-            busy_threads(&before, &after, Duration::from_nanos(1000)),
-            3,
-            "1, 3 and the new 4; not 2"
-        );
+        assert_eq!(busy_threads(&before, &after, Duration::from_nanos(1000)), 3, "1, 3 and the new 4; not 2");
     }
 
     #[test]

@@ -8,25 +8,16 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::Path;
 
 /// One colour per precision, in order of first appearance.
-const COLOURS: [RGBColor; 4] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(148, 103, 189),
-];
+const COLOURS: [RGBColor; 4] =
+    [RGBColor(31, 119, 180), RGBColor(255, 127, 14), RGBColor(44, 160, 44), RGBColor(148, 103, 189)];
 
 /// Draws the token rows of `report` as horizontal bars, one per configuration (first row on top,
 /// coloured by precision), into an SVG string.
 pub fn svg(report: &Report) -> Result<String> {
-    let bars: Vec<(String, f64, Option<&str>)> = report
-        .rows
-        .iter()
-        .filter_map(|r| Some((r.label(), r.tokens_per_s?, r.precision.as_deref())))
-        .collect();
+    let bars: Vec<(String, f64, Option<&str>)> =
+        report.rows.iter().filter_map(|r| Some((r.label(), r.tokens_per_s?, r.precision.as_deref()))).collect();
     if bars.is_empty() {
-        return Err(Error::Other(
-            "nothing to plot: the report has no tokens/s".into(),
-        ));
+        return Err(Error::Other("nothing to plot: the report has no tokens/s".into()));
     }
     let mut precisions: Vec<Option<&str>> = Vec::new();
     for (_, _, p) in &bars {
@@ -34,9 +25,7 @@ pub fn svg(report: &Report) -> Result<String> {
             precisions.push(*p);
         }
     }
-    let colour = |p: Option<&str>| {
-        COLOURS[precisions.iter().position(|x| *x == p).unwrap_or(0) % COLOURS.len()]
-    };
+    let colour = |p: Option<&str>| COLOURS[precisions.iter().position(|x| *x == p).unwrap_or(0) % COLOURS.len()];
     let max = bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1.0);
     let longest = bars.iter().map(|b| b.0.chars().count()).max().unwrap_or(10);
     let height = 90 + 28 * bars.len() as u32;
@@ -45,10 +34,7 @@ pub fn svg(report: &Report) -> Result<String> {
         let draw = |e: &dyn std::fmt::Display| Error::Other(format!("cannot draw the chart: {e}"));
         let root = SVGBackend::with_string(&mut out, (900, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| draw(&e))?;
-        let caption = format!(
-            "tokens/s — {} (median of {} runs)",
-            report.model, report.runs
-        );
+        let caption = format!("tokens/s — {} (median of {} runs)", report.model, report.runs);
         let n = bars.len() as i32;
         let mut chart = ChartBuilder::on(&root)
             .caption(caption, ("sans-serif", 16))
@@ -63,10 +49,7 @@ pub fn svg(report: &Report) -> Result<String> {
             .disable_y_mesh()
             .y_labels(bars.len())
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels
-                    .get((n - 1 - i) as usize)
-                    .cloned()
-                    .unwrap_or_default(),
+                SegmentValue::CenterOf(i) => labels.get((n - 1 - i) as usize).cloned().unwrap_or_default(),
                 _ => String::new(),
             })
             .x_label_formatter(&|v| format!("{v:.0}"))
@@ -77,25 +60,17 @@ pub fn svg(report: &Report) -> Result<String> {
             .draw_series(bars.iter().enumerate().map(|(i, (_, v, p))| {
                 let i = n - 1 - i as i32;
                 let mut bar = Rectangle::new(
-                    [
-                        (0.0, SegmentValue::Exact(i)),
-                        (*v, SegmentValue::Exact(i + 1)),
-                    ],
+                    [(0.0, SegmentValue::Exact(i)), (*v, SegmentValue::Exact(i + 1))],
                     colour(*p).filled(),
                 );
                 bar.set_margin(4, 4, 0, 0);
                 bar
             }))
             .map_err(|e| draw(&e))?;
-        let value_style =
-            TextStyle::from(("sans-serif", 12)).pos(Pos::new(HPos::Left, VPos::Center));
+        let value_style = TextStyle::from(("sans-serif", 12)).pos(Pos::new(HPos::Left, VPos::Center));
         chart
             .draw_series(bars.iter().enumerate().map(|(i, (_, v, _))| {
-                Text::new(
-                    format!(" {v:.0}"),
-                    (*v, SegmentValue::CenterOf(n - 1 - i as i32)),
-                    value_style.clone(),
-                )
+                Text::new(format!(" {v:.0}"), (*v, SegmentValue::CenterOf(n - 1 - i as i32)), value_style.clone())
             }))
             .map_err(|e| draw(&e))?;
         root.present().map_err(|e| draw(&e))?;
@@ -123,11 +98,7 @@ mod tests {
             tokens_per_s: Some(tps),
             ..Row::default()
         };
-        let classify = Row {
-            workload: "classify".into(),
-            articles_per_s: Some(3.0),
-            ..Row::default()
-        };
+        let classify = Row { workload: "classify".into(), articles_per_s: Some(3.0), ..Row::default() };
         let report = Report {
             model: "m@r".into(),
             runs: 5,
@@ -138,10 +109,7 @@ mod tests {
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
         assert!(svg.contains("2t f32 chunks-256 b32") && svg.contains("2t int8 chunks-256 b32"));
         assert!(svg.contains(" 9000"));
-        assert!(
-            svg.contains("#1F77B4") || svg.contains("#1f77b4"),
-            "f32 bars in the first colour"
-        );
+        assert!(svg.contains("#1F77B4") || svg.contains("#1f77b4"), "f32 bars in the first colour");
         assert!(super::svg(&Report::default()).is_err());
     }
 }

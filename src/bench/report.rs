@@ -93,11 +93,7 @@ pub struct Row {
 impl Row {
     /// Label of the configuration: `2t f32 chunks-256 b32`.
     pub fn label(&self) -> String {
-        let mut label = format!(
-            "{}t {}",
-            self.threads,
-            self.precision.as_deref().unwrap_or("-")
-        );
+        let mut label = format!("{}t {}", self.threads, self.precision.as_deref().unwrap_or("-"));
         label.push(' ');
         label.push_str(self.system.as_deref().unwrap_or(&self.workload));
         if let Some(b) = self.batch {
@@ -150,8 +146,7 @@ pub fn write_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 num(r.latency_ms_p50, 1),
                 num(r.latency_ms_p95, 1),
                 num(r.load_ms, 0),
-                r.peak_rss_mib
-                    .map_or_else(|| "n/a".into(), |m| format!("{m:.0} MiB")),
+                r.peak_rss_mib.map_or_else(|| "n/a".into(), |m| format!("{m:.0} MiB")),
             ]
         })
         .collect();
@@ -171,21 +166,11 @@ pub fn write_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .zip(&widths)
             .enumerate()
-            .map(|(i, (c, &w))| {
-                if i == 2 || i == 3 {
-                    format!("{c:<w$}")
-                } else {
-                    format!("{c:>w$}")
-                }
-            })
+            .map(|(i, (c, &w))| if i == 2 || i == 3 { format!("{c:<w$}") } else { format!("{c:>w$}") })
             .collect();
         padded.join("  ").trim_end().to_string()
     };
-    writeln!(
-        out,
-        "{}",
-        line(header.iter().map(|h| h.to_string()).collect())
-    )?;
+    writeln!(out, "{}", line(header.iter().map(|h| h.to_string()).collect()))?;
     for row in rows {
         writeln!(out, "{}", line(row))?;
     }
@@ -205,11 +190,7 @@ mod tests {
             model: "m@r".into(),
             runs: 5,
             warmup: 1,
-            host: Host {
-                cpus: 2,
-                os: "linux".into(),
-                arch: "x86_64".into(),
-            },
+            host: Host { cpus: 2, os: "linux".into(), arch: "x86_64".into() },
             rows: vec![
                 Row {
                     kind: "tokens".into(),
@@ -248,12 +229,7 @@ mod tests {
         let mut out = Vec::new();
         write_json(&report, &mut out).unwrap();
         let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        let keys: Vec<&str> = value["rows"][0]
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let keys: Vec<&str> = value["rows"][0].as_object().unwrap().keys().map(String::as_str).collect();
         for field in [
             "kind",
             "threads",
@@ -287,16 +263,8 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[1].starts_with("threads  busy  precision  workload"));
-        assert!(
-            lines[2].contains("chunks-256")
-                && lines[2].contains("4321")
-                && lines[2].contains("312 MiB")
-        );
-        assert!(
-            lines[3].contains("classify (baseline)")
-                && lines[3].contains("150.00")
-                && lines[3].ends_with("n/a")
-        );
+        assert!(lines[2].contains("chunks-256") && lines[2].contains("4321") && lines[2].contains("312 MiB"));
+        assert!(lines[3].contains("classify (baseline)") && lines[3].contains("150.00") && lines[3].ends_with("n/a"));
         assert_eq!(lines[4], "note: a caveat");
         assert_eq!(sample().rows[1].label(), "1t - baseline b16");
     }

@@ -26,10 +26,7 @@ pub fn load_documents(dir: &Path) -> Result<(Vec<Document>, usize)> {
         }
     }
     if docs.is_empty() {
-        return Err(Error::Other(format!(
-            "{}: no articles to benchmark",
-            dir.display()
-        )));
+        return Err(Error::Other(format!("{}: no articles to benchmark", dir.display())));
     }
     Ok((docs, failed))
 }
@@ -38,19 +35,9 @@ pub fn load_documents(dir: &Path) -> Result<(Vec<Document>, usize)> {
 /// batch of a token workload is exactly one forward pass.
 pub fn encoder_options(plan: &Plan, precision: crate::encoder::Precision) -> EncoderOptions {
     let defaults = EncoderOptions::default();
-    let max_batch = plan
-        .batches
-        .iter()
-        .copied()
-        .chain([defaults.max_batch])
-        .max()
-        .unwrap_or(defaults.max_batch);
+    let max_batch = plan.batches.iter().copied().chain([defaults.max_batch]).max().unwrap_or(defaults.max_batch);
     let token_budget = defaults.token_budget.max(max_batch * 256);
-    EncoderOptions {
-        max_batch,
-        token_budget,
-        precision,
-    }
+    EncoderOptions { max_batch, token_budget, precision }
 }
 
 /// The token workloads `plan` asks for, built with `encoder`'s tokenizer.
@@ -61,11 +48,7 @@ pub fn token_workloads(encoder: &BertEncoder, plan: &Plan) -> Result<Vec<TokenWo
             WorkloadKind::Classify => {
                 let (docs, _) = load_documents(&plan.data)?;
                 let windows = TokenSource::new(encoder, &docs)?.sentences(encoder, None);
-                out.extend(
-                    plan.batches
-                        .iter()
-                        .map(|&b| TokenWorkload::new("article-sentences", b, windows.clone())),
-                );
+                out.extend(plan.batches.iter().map(|&b| TokenWorkload::new("article-sentences", b, windows.clone())));
             }
             WorkloadKind::Standard => {
                 let (docs, _) = load_documents(&plan.text)?;
@@ -92,11 +75,7 @@ fn measure(files: &ModelFiles, plan: &Plan, config: &Config) -> Result<Report> {
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     let precision = config.precision.map(precision_name);
-    let base = Row {
-        threads: config.threads,
-        precision: precision.clone(),
-        ..Row::default()
-    };
+    let base = Row { threads: config.threads, precision: precision.clone(), ..Row::default() };
 
     let mut encoder = None;
     let mut load_ms = None;
@@ -117,11 +96,7 @@ fn measure(files: &ModelFiles, plan: &Plan, config: &Config) -> Result<Report> {
     if let Some(enc) = &encoder {
         for w in token_workloads(enc, plan)? {
             let (times, busy) = count_busy(|| {
-                time_runs(warmup, runs, || {
-                    w.batches
-                        .iter()
-                        .try_for_each(|b| enc.encode_windows(b).map(drop))
-                })
+                time_runs(warmup, runs, || w.batches.iter().try_for_each(|b| enc.encode_windows(b).map(drop)))
             });
             let times = times?;
             rows.push(Row {
@@ -139,27 +114,16 @@ fn measure(files: &ModelFiles, plan: &Plan, config: &Config) -> Result<Report> {
         }
     }
 
-    let systems: Vec<SystemKind> = plan
-        .systems
-        .iter()
-        .copied()
-        .filter(|s| s.needs_encoder() == encoder.is_some())
-        .collect();
+    let systems: Vec<SystemKind> =
+        plan.systems.iter().copied().filter(|s| s.needs_encoder() == encoder.is_some()).collect();
     if plan.workloads.contains(&WorkloadKind::Classify) {
         let (docs, failed) = load_documents(&plan.data)?;
         if failed > 0 {
-            notes.push(format!(
-                "{}: {failed} inputs are not articles and were skipped",
-                plan.data.display()
-            ));
+            notes.push(format!("{}: {failed} inputs are not articles and were skipped", plan.data.display()));
         }
         let encoder: Option<&dyn Encoder> = encoder.as_ref().map(|e| e as &dyn Encoder);
         for kind in systems {
-            let ClassifyTiming {
-                articles_per_s,
-                latencies,
-                busy,
-            } = classify_path(plan, &docs, kind, encoder)?;
+            let ClassifyTiming { articles_per_s, latencies, busy } = classify_path(plan, &docs, kind, encoder)?;
             rows.push(Row {
                 kind: "classify".into(),
                 workload: "classify".into(),
@@ -194,10 +158,7 @@ fn measure(files: &ModelFiles, plan: &Plan, config: &Config) -> Result<Report> {
 pub fn classify_parts(
     kind: SystemKind,
     encoder: Option<&dyn Encoder>,
-) -> Result<(
-    Box<dyn crate::stance::StanceClassifier>,
-    Box<dyn Summarizer>,
-)> {
+) -> Result<(Box<dyn crate::stance::StanceClassifier>, Box<dyn Summarizer>)> {
     let classifier = build_classifier(kind, &Spec::builtin(), &artifacts_dir(None), encoder)?;
     let summarizer: Box<dyn Summarizer> = match encoder {
         Some(_) => Box::new(CentralitySummarizer::default()),
@@ -244,9 +205,7 @@ fn classify_path(
         summary: SummaryOptions::default(),
     };
     let (times, busy) = count_busy(|| {
-        time_runs(plan.warmup, plan.runs, || {
-            classify_folder(&pipeline, &plan.data, plan.article_batch).map(drop)
-        })
+        time_runs(plan.warmup, plan.runs, || classify_folder(&pipeline, &plan.data, plan.article_batch).map(drop))
     });
     let times = times?;
     let articles_per_s = docs.len() as f64 / median_secs(&times);
@@ -261,9 +220,5 @@ fn classify_path(
             }
         }
     }
-    Ok(ClassifyTiming {
-        articles_per_s,
-        latencies,
-        busy,
-    })
+    Ok(ClassifyTiming { articles_per_s, latencies, busy })
 }

@@ -47,9 +47,7 @@ pub fn thread_notes(threads: usize) -> Vec<String> {
     let mut notes = Vec::new();
     let rayon = rayon::current_num_threads();
     if rayon != threads {
-        notes.push(format!(
-            "threads={threads}: the rayon pool has {rayon} threads"
-        ));
+        notes.push(format!("threads={threads}: the rayon pool has {rayon} threads"));
     }
     let jobs = candle_core::utils::get_num_threads();
     if jobs != threads {
@@ -69,15 +67,8 @@ pub fn thread_notes(threads: usize) -> Vec<String> {
 /// Runs each configuration in a child process: `command(config)` builds the command line (a
 /// worker that prints one JSON [`Report`] on stdout); this sets [`THREAD_ENV`], runs it to the
 /// end with stderr passed through, and merges the children's reports in order.
-pub fn run_isolated(
-    configs: &[Config],
-    mut command: impl FnMut(&Config) -> Command,
-) -> Result<Report> {
-    let mut merged = Report {
-        schema: SCHEMA.into(),
-        host: Host::current(),
-        ..Report::default()
-    };
+pub fn run_isolated(configs: &[Config], mut command: impl FnMut(&Config) -> Command) -> Result<Report> {
+    let mut merged = Report { schema: SCHEMA.into(), host: Host::current(), ..Report::default() };
     for config in configs {
         let name = describe(config);
         let mut cmd = command(config);
@@ -91,10 +82,7 @@ pub fn run_isolated(
             .output()
             .map_err(|e| Error::Other(format!("cannot start the worker for {name}: {e}")))?;
         if !output.status.success() {
-            return Err(Error::Other(format!(
-                "the worker for {name} failed ({})",
-                output.status
-            )));
+            return Err(Error::Other(format!("the worker for {name} failed ({})", output.status)));
         }
         let report: Report = serde_json::from_slice(&output.stdout)
             .map_err(|e| Error::Other(format!("the worker for {name} wrote no report: {e}")))?;
@@ -135,24 +123,15 @@ mod tests {
         let part = |threads, note: &str| Report {
             model: "m@r".into(),
             runs: 5,
-            rows: vec![Row {
-                threads,
-                ..Row::default()
-            }],
+            rows: vec![Row { threads, ..Row::default() }],
             notes: vec![note.into()],
             ..Report::default()
         };
         let mut all = Report::default();
         merge(&mut all, part(1, "same"));
         merge(&mut all, part(2, "same"));
-        assert_eq!(
-            all.rows.iter().map(|r| r.threads).collect::<Vec<_>>(),
-            vec![1, 2]
-        );
-        assert_eq!(
-            (all.model.as_str(), all.runs, all.notes.len()),
-            ("m@r", 5, 1)
-        );
+        assert_eq!(all.rows.iter().map(|r| r.threads).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!((all.model.as_str(), all.runs, all.notes.len()), ("m@r", 5, 1));
     }
 
     #[test]

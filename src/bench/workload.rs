@@ -28,11 +28,7 @@ impl TokenWorkload {
         let batch = batch.max(1);
         windows.sort_by_key(|w| std::cmp::Reverse(w.len()));
         let batches = windows.chunks(batch).map(<[_]>::to_vec).collect();
-        TokenWorkload {
-            name: name.into(),
-            batch,
-            batches,
-        }
+        TokenWorkload { name: name.into(), batch, batches }
     }
 
     /// Number of windows.
@@ -47,12 +43,7 @@ impl TokenWorkload {
 
     /// Longest window.
     pub fn longest(&self) -> usize {
-        self.batches
-            .iter()
-            .flatten()
-            .map(Vec::len)
-            .max()
-            .unwrap_or(0)
+        self.batches.iter().flatten().map(Vec::len).max().unwrap_or(0)
     }
 
     /// `sha256` (hex) of the ids written as text: ids joined by `,`, windows by `;`, batches by `|`.
@@ -69,10 +60,7 @@ impl TokenWorkload {
             })
             .collect::<Vec<_>>()
             .join("|");
-        Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
     }
 }
 
@@ -88,15 +76,10 @@ impl TokenSource {
     pub fn new(encoder: &BertEncoder, docs: &[Document]) -> Result<Self> {
         let bodies: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
         let stream = encoder.tokenize(&bodies)?.concat();
-        let texts: Vec<&str> = docs
-            .iter()
-            .flat_map(|d| d.sentences.iter().map(|s| s.text.as_str()))
-            .collect();
+        let texts: Vec<&str> = docs.iter().flat_map(|d| d.sentences.iter().map(|s| s.text.as_str())).collect();
         let sentences = encoder.tokenize(&texts)?;
         if stream.is_empty() || sentences.is_empty() {
-            return Err(Error::Other(
-                "no text to build a token workload from".into(),
-            ));
+            return Err(Error::Other("no text to build a token workload from".into()));
         }
         Ok(TokenSource { stream, sentences })
     }
@@ -119,9 +102,7 @@ impl TokenSource {
                 let content: Vec<u32> = cycle.by_ref().take(span).collect();
                 match encoder.windows(&content).as_slice() {
                     [one] if one.len() == len => Ok(one.clone()),
-                    _ => Err(Error::Other(format!(
-                        "the model cannot take a window of {len} tokens"
-                    ))),
+                    _ => Err(Error::Other(format!("the model cannot take a window of {len} tokens"))),
                 }
             })
             .collect()
@@ -179,17 +160,9 @@ impl WorkloadDump {
     pub fn new(model: &str, workloads: &[TokenWorkload]) -> Self {
         let workloads = workloads
             .iter()
-            .map(|w| DumpedWorkload {
-                tokens: w.tokens(),
-                fingerprint: w.fingerprint(),
-                workload: w.clone(),
-            })
+            .map(|w| DumpedWorkload { tokens: w.tokens(), fingerprint: w.fingerprint(), workload: w.clone() })
             .collect();
-        WorkloadDump {
-            schema: DUMP_SCHEMA.into(),
-            model: model.into(),
-            workloads,
-        }
+        WorkloadDump { schema: DUMP_SCHEMA.into(), model: model.into(), workloads }
     }
 }
 
@@ -199,44 +172,19 @@ mod tests {
 
     #[test]
     fn batches_are_longest_first_and_cover_every_window() {
-        let windows = vec![
-            vec![1, 5, 2],
-            vec![1, 5, 6, 7, 2],
-            vec![1, 2],
-            vec![1, 8, 9, 2],
-        ];
+        let windows = vec![vec![1, 5, 2], vec![1, 5, 6, 7, 2], vec![1, 2], vec![1, 8, 9, 2]];
         let w = TokenWorkload::new("s", 2, windows);
-        assert_eq!(
-            w.batches,
-            vec![
-                vec![vec![1, 5, 6, 7, 2], vec![1, 8, 9, 2]],
-                vec![vec![1, 5, 2], vec![1, 2]]
-            ]
-        );
+        assert_eq!(w.batches, vec![vec![vec![1, 5, 6, 7, 2], vec![1, 8, 9, 2]], vec![vec![1, 5, 2], vec![1, 2]]]);
         assert_eq!((w.windows(), w.tokens(), w.longest()), (4, 14, 5));
     }
 
     #[test]
     fn fingerprint_is_sha256_of_the_documented_text() {
-        let w = TokenWorkload {
-            name: "x".into(),
-            batch: 2,
-            batches: vec![vec![vec![1, 2], vec![3]], vec![vec![4]]],
-        };
-        let expected: String = Sha256::digest(b"1,2;3|4")
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let w = TokenWorkload { name: "x".into(), batch: 2, batches: vec![vec![vec![1, 2], vec![3]], vec![vec![4]]] };
+        let expected: String = Sha256::digest(b"1,2;3|4").iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(w.fingerprint(), expected);
-        let other = TokenWorkload {
-            batches: vec![vec![vec![1, 2]], vec![vec![3], vec![4]]],
-            ..w.clone()
-        };
-        assert_ne!(
-            w.fingerprint(),
-            other.fingerprint(),
-            "the batch boundaries are part of the fingerprint"
-        );
+        let other = TokenWorkload { batches: vec![vec![vec![1, 2]], vec![vec![3], vec![4]]], ..w.clone() };
+        assert_ne!(w.fingerprint(), other.fingerprint(), "the batch boundaries are part of the fingerprint");
     }
 
     #[test]

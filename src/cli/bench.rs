@@ -6,8 +6,8 @@ use clap::ValueEnum;
 use stance::bench::report::{write_json, write_table};
 use stance::bench::run::{encoder_options, token_workloads};
 use stance::bench::{
-    configs, plot, precision_name, run_config, run_isolated, write_atomic, Config, Plan,
-    WorkloadDump, WorkloadKind, SYSTEMS,
+    configs, plot, precision_name, run_config, run_isolated, write_atomic, Config, Plan, WorkloadDump, WorkloadKind,
+    SYSTEMS,
 };
 use stance::encoder::{BertEncoder, Precision};
 use stance::hub::ModelFiles;
@@ -117,11 +117,7 @@ pub fn run(global: &GlobalArgs, args: BenchArgs) -> Result<ExitCode> {
         text: args.text.clone(),
         workloads: args.workload.clone(),
         batches: args.batch.iter().map(|&b| b.max(1)).collect(),
-        systems: if args.systems.is_empty() {
-            SYSTEMS.to_vec()
-        } else {
-            args.systems.clone()
-        },
+        systems: if args.systems.is_empty() { SYSTEMS.to_vec() } else { args.systems.clone() },
         runs: args.runs.max(1),
         warmup: args.warmup,
         article_batch: args.article_batch.max(1),
@@ -129,30 +125,18 @@ pub fn run(global: &GlobalArgs, args: BenchArgs) -> Result<ExitCode> {
     if let Some(path) = &args.dump_workload {
         return dump_workload(&files, &plan, path);
     }
-    let threads = if args.threads.is_empty() {
-        default_threads()
-    } else {
-        args.threads.clone()
-    };
+    let threads = if args.threads.is_empty() { default_threads() } else { args.threads.clone() };
     let mut out = std::io::stdout().lock();
     if args.worker {
-        let config = Config {
-            threads: threads[0].max(1),
-            precision: args.precision.first().copied(),
-        };
+        let config = Config { threads: threads[0].max(1), precision: args.precision.first().copied() };
         write_json(&run_config(&files, &plan, &config)?, &mut out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let precisions = if args.precision.is_empty() {
-        Precision::value_variants().to_vec()
-    } else {
-        args.precision.clone()
-    };
+    let precisions =
+        if args.precision.is_empty() { Precision::value_variants().to_vec() } else { args.precision.clone() };
     let exe = std::env::current_exe().context("cannot find this program to start the workers")?;
     let report = run_isolated(&configs(&plan, &threads, &precisions), |config| {
-        let what = config
-            .precision
-            .map_or_else(|| "no encoder".into(), precision_name);
+        let what = config.precision.map_or_else(|| "no encoder".into(), precision_name);
         eprintln!("stance bench: {} threads, {what}", config.threads);
         worker(&exe, global, &args, config)
     })?;
@@ -173,34 +157,18 @@ fn worker(exe: &Path, global: &GlobalArgs, args: &BenchArgs, config: &Config) ->
     let precision = config.precision.map(precision_name);
     let list = |values: Vec<String>| values.join(",");
     let names = |v: &[SystemKind]| list(v.iter().map(|s| s.name().to_string()).collect());
-    let workloads = list(
-        args.workload
-            .iter()
-            .filter_map(|w| w.to_possible_value())
-            .map(|v| v.get_name().to_string())
-            .collect(),
-    );
+    let workloads =
+        list(args.workload.iter().filter_map(|w| w.to_possible_value()).map(|v| v.get_name().to_string()).collect());
     let mut cmd = Command::new(exe);
     cmd.arg("bench").arg("--worker").arg("--offline");
     cmd.args(["--threads", &config.threads.to_string()]);
-    cmd.arg("--data")
-        .arg(&args.data)
-        .arg("--text")
-        .arg(&args.text);
+    cmd.arg("--data").arg(&args.data).arg("--text").arg(&args.text);
     cmd.args(["--workload", &workloads]);
-    cmd.args([
-        "--batch",
-        &list(args.batch.iter().map(|b| b.to_string()).collect()),
-    ]);
+    cmd.args(["--batch", &list(args.batch.iter().map(|b| b.to_string()).collect())]);
     if !args.systems.is_empty() {
         cmd.args(["--systems", &names(&args.systems)]);
     }
-    cmd.args([
-        "--runs",
-        &args.runs.to_string(),
-        "--warmup",
-        &args.warmup.to_string(),
-    ]);
+    cmd.args(["--runs", &args.runs.to_string(), "--warmup", &args.warmup.to_string()]);
     cmd.args(["--article-batch", &args.article_batch.to_string()]);
     if let Some(p) = precision {
         cmd.args(["--precision", &p]);
@@ -228,14 +196,7 @@ fn dump_workload(files: &ModelFiles, plan: &Plan, path: &Path) -> Result<ExitCod
     let dump = WorkloadDump::new(&files.spec.versioned_id(), &workloads);
     write_atomic(path, &serde_json::to_vec(&dump)?).context("--dump-workload")?;
     for w in &workloads {
-        eprintln!(
-            "{}: {} b{}: {} windows, {} tokens",
-            path.display(),
-            w.name,
-            w.batch,
-            w.windows(),
-            w.tokens()
-        );
+        eprintln!("{}: {} b{}: {} windows, {} tokens", path.display(), w.name, w.batch, w.windows(), w.tokens());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -276,16 +237,9 @@ mod tests {
         assert_eq!(args.threads, vec![1, 2]);
         assert_eq!(args.precision, vec![Precision::F32]);
         assert_eq!(args.batch, vec![1, 8]);
-        assert_eq!(
-            args.workload,
-            vec![WorkloadKind::Classify, WorkloadKind::Standard]
-        );
+        assert_eq!(args.workload, vec![WorkloadKind::Classify, WorkloadKind::Standard]);
         let (_, args) = bench_args(&["stance", "--threads", "3", "bench"]);
-        assert_eq!(
-            args.threads,
-            vec![3],
-            "the global --threads before the subcommand counts too"
-        );
+        assert_eq!(args.threads, vec![3], "the global --threads before the subcommand counts too");
         let (_, args) = bench_args(&["stance", "bench"]);
         assert!(args.threads.is_empty() && args.precision.is_empty() && args.systems.is_empty());
     }
@@ -314,48 +268,23 @@ mod tests {
             "--article-batch",
             "5",
         ]);
-        let cmd = worker(
-            Path::new("stance"),
-            &global,
-            &args,
-            &Config {
-                threads: 2,
-                precision: Some(Precision::F32),
-            },
-        );
+        let cmd = worker(Path::new("stance"), &global, &args, &Config { threads: 2, precision: Some(Precision::F32) });
         let argv: Vec<String> = std::iter::once("stance".to_string())
             .chain(cmd.get_args().map(|a| a.to_string_lossy().into_owned()))
             .collect();
         let (global2, args2) = bench_args(&argv.iter().map(String::as_str).collect::<Vec<_>>());
         assert!(args2.worker && global2.offline);
         assert_eq!(global2.model.as_deref(), Some("m"));
-        assert_eq!(
-            (args2.threads, args2.precision),
-            (vec![2], vec![Precision::F32])
-        );
+        assert_eq!((args2.threads, args2.precision), (vec![2], vec![Precision::F32]));
         assert_eq!(
             (args2.data, args2.text, args2.workload),
             (args.data.clone(), args.text.clone(), args.workload.clone())
         );
         assert_eq!(
-            (
-                args2.batch,
-                args2.systems,
-                args2.runs,
-                args2.warmup,
-                args2.article_batch
-            ),
+            (args2.batch, args2.systems, args2.runs, args2.warmup, args2.article_batch),
             (vec![4], vec![SystemKind::ZeroShot], 3, 2, 5)
         );
-        let encoderless = worker(
-            Path::new("stance"),
-            &global,
-            &args,
-            &Config {
-                threads: 1,
-                precision: None,
-            },
-        );
+        let encoderless = worker(Path::new("stance"), &global, &args, &Config { threads: 1, precision: None });
         assert!(!encoderless.get_args().any(|a| a == "--precision"));
     }
 }

@@ -54,7 +54,8 @@ pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> Result<ExitCode> {
         None => Spec::builtin(),
     };
     let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
-    let encoder = BertEncoder::load(&files, EncoderOptions::default()).with_context(|| format!("loading {}", files.dir.display()))?;
+    let encoder = BertEncoder::load(&files, EncoderOptions::default())
+        .with_context(|| format!("loading {}", files.dir.display()))?;
     let artifacts = artifacts_dir(args.spec.as_deref());
     let classifier = build_classifier(args.classifier, &spec, &artifacts, Some(&encoder))?;
     let summarizer = CentralitySummarizer::default();
@@ -62,22 +63,36 @@ pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> Result<ExitCode> {
         encoder: Some(&encoder),
         classifier: classifier.as_ref(),
         summarizer: &summarizer,
-        summary: SummaryOptions { max_sentences: args.summary_sentences.max(1), max_words: args.summary_words.max(1), mode: args.summary },
+        summary: SummaryOptions {
+            max_sentences: args.summary_sentences.max(1),
+            max_words: args.summary_words.max(1),
+            mode: args.summary,
+        },
     };
     let model = files.spec.versioned_id();
     let spec_name = format!("{}/{}", spec.name, classifier.name());
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let format = args.format.unwrap_or(if to_terminal { Format::Table } else { Format::Jsonl });
-    let mut out = Output { sink: Sink::open(args.output.as_deref())?, render: renderer(format, terminal_width()), progress: progress_bar(), ok: 0, failed: 0 };
+    let mut out = Output {
+        sink: Sink::open(args.output.as_deref())?,
+        render: renderer(format, terminal_width()),
+        progress: progress_bar(),
+        ok: 0,
+        failed: 0,
+    };
 
     let mut pending: Vec<Document> = Vec::new();
     let analyze = |pending: &mut Vec<Document>, out: &mut Output| -> Result<()> {
         let docs = std::mem::take(pending);
         let names: Vec<(String, String)> = docs.iter().map(|d| (d.id.clone(), d.path.clone())).collect();
         match pipeline.analyze(docs) {
-            Ok(results) => results.iter().try_for_each(|r| out.emit(Record::Article(ArticleRecord::new(r, &model, &spec_name)))),
-            Err(e) => names.into_iter().try_for_each(|(id, path)| out.emit(Record::Error(ErrorRecord { error: format!("{path}: {e}"), id, path }))),
+            Ok(results) => {
+                results.iter().try_for_each(|r| out.emit(Record::Article(ArticleRecord::new(r, &model, &spec_name))))
+            }
+            Err(e) => names.into_iter().try_for_each(|(id, path)| {
+                out.emit(Record::Error(ErrorRecord { error: format!("{path}: {e}"), id, path }))
+            }),
         }
     };
     for item in articles(&args.inputs) {
@@ -88,7 +103,9 @@ pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> Result<ExitCode> {
                     analyze(&mut pending, &mut out)?;
                 }
             }
-            Err(e) => out.emit(Record::Error(ErrorRecord { id: e.id.clone(), path: e.path.clone(), error: e.to_string() }))?,
+            Err(e) => {
+                out.emit(Record::Error(ErrorRecord { id: e.id.clone(), path: e.path.clone(), error: e.to_string() }))?
+            }
         }
     }
     if !pending.is_empty() {
@@ -145,7 +162,8 @@ impl Sink {
             return Ok(Sink::Stdout(std::io::BufWriter::new(std::io::stdout())));
         };
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-        let temp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("{}: cannot create a temporary file beside it", path.display()))?;
+        let temp = tempfile::NamedTempFile::new_in(dir)
+            .with_context(|| format!("{}: cannot create a temporary file beside it", path.display()))?;
         Ok(Sink::File { temp, path: path.to_path_buf() })
     }
 
@@ -160,7 +178,8 @@ impl Sink {
         match self {
             Sink::Stdout(mut w) => Ok(w.flush()?),
             Sink::File { temp, path } => {
-                temp.persist(&path).with_context(|| format!("{}: cannot move the finished report into place", path.display()))?;
+                temp.persist(&path)
+                    .with_context(|| format!("{}: cannot move the finished report into place", path.display()))?;
                 Ok(())
             }
         }
@@ -172,7 +191,10 @@ fn progress_bar() -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template("{spinner} {pos} articles  {per_sec}  {elapsed}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} articles  {per_sec}  {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
     bar
 }
 

@@ -63,7 +63,12 @@ pub fn run(global: &GlobalArgs, args: CompareArgs) -> Result<ExitCode> {
     let contenders = args
         .systems
         .iter()
-        .map(|&kind| Ok(Contender { classifier: build_classifier(kind, &spec, &dir, Some(&encoder))?, uses_encoder: kind.needs_encoder() }))
+        .map(|&kind| {
+            Ok(Contender {
+                classifier: build_classifier(kind, &spec, &dir, Some(&encoder))?,
+                uses_encoder: kind.needs_encoder(),
+            })
+        })
         .collect::<Result<Vec<_>>>()?;
     let summarizers: [&dyn Summarizer; 2] = [&CentralitySummarizer::default(), &LeadSummarizer];
     let data = match &args.split {
@@ -94,13 +99,27 @@ fn print_tables(report: &CompareReport) {
         );
     }
     for s in &report.systems {
-        println!("\n{} — per class (precision / recall / F1, support) and confusion (rows gold, columns predicted)", s.name);
+        println!(
+            "\n{} — per class (precision / recall / F1, support) and confusion (rows gold, columns predicted)",
+            s.name
+        );
         for (c, m) in s.report.per_class.iter().enumerate() {
             let row: Vec<String> = s.report.confusion[c].iter().map(|n| format!("{n:>4}")).collect();
-            println!("  {:<14} {:.3} / {:.3} / {:.3}  ({:>3})   {}", m.label, m.precision, m.recall, m.f1, m.support, row.join(""));
+            println!(
+                "  {:<14} {:.3} / {:.3} / {:.3}  ({:>3})   {}",
+                m.label,
+                m.precision,
+                m.recall,
+                m.f1,
+                m.support,
+                row.join("")
+            );
         }
     }
-    println!("\n{:<11} {:>8} {:>8} {:>8} {:>9} {:>11} {:>12}", "summarizer", "ROUGE-1", "ROUGE-2", "ROUGE-L", "coverage", "redundancy", "compression");
+    println!(
+        "\n{:<11} {:>8} {:>8} {:>8} {:>9} {:>11} {:>12}",
+        "summarizer", "ROUGE-1", "ROUGE-2", "ROUGE-L", "coverage", "redundancy", "compression"
+    );
     let opt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
     for s in &report.summaries {
         println!(

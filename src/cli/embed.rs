@@ -53,7 +53,8 @@ pub fn run(global: &GlobalArgs, args: EmbedArgs) -> Result<ExitCode> {
         let texts: Vec<&str> = chunk.iter().map(|(_, t)| t.as_str()).collect();
         let embeddings = encoder.encode(&texts)?;
         for ((id, _), e) in chunk.iter().zip(&embeddings) {
-            let line = EmbeddingLine { id, dim: encoder.dim(), windows: e.windows, tokens: e.tokens, embedding: &e.vector };
+            let line =
+                EmbeddingLine { id, dim: encoder.dim(), windows: e.windows, tokens: e.tokens, embedding: &e.vector };
             serde_json::to_writer(&mut out, &line)?;
             out.write_all(b"\n")?;
         }

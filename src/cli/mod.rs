@@ -8,8 +8,8 @@ mod models;
 mod train;
 
 use clap::{Parser, Subcommand};
-use std::process::ExitCode;
 use stance::hub::Resolver;
+use std::process::ExitCode;
 
 /// Stance and summaries of Afghanistan–Pakistan news, with a local transformer.
 #[derive(Debug, Parser)]
@@ -66,7 +66,8 @@ pub fn run() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("STANCE_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            tracing_subscriber::EnvFilter::try_from_env("STANCE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .without_time()

@@ -75,11 +75,20 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
     let set = LabelledSet::load(&args.data)?;
     let split = (args.split != "all").then_some(args.split.as_str());
     let items = set.split(split);
-    anyhow::ensure!(items.len() >= args.folds * 2, "{}: only {} articles in split {:?}", args.data.display(), items.len(), args.split);
+    anyhow::ensure!(
+        items.len() >= args.folds * 2,
+        "{}: only {} articles in split {:?}",
+        args.data.display(),
+        items.len(),
+        args.split
+    );
     let data = format!("{} (split {})", args.data.display(), args.split);
     let labels = items
         .iter()
-        .map(|a| spec.index_of(&a.label).with_context(|| format!("{}: label {:?} is not in spec {}", a.doc.path, a.label, spec.name)))
+        .map(|a| {
+            spec.index_of(&a.label)
+                .with_context(|| format!("{}: label {:?} is not in spec {}", a.doc.path, a.label, spec.name))
+        })
         .collect::<Result<Vec<_>>>()?;
 
     let needs_encoder = args.encoder == TrainTarget::Transformer;
@@ -103,10 +112,33 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
             Example { text: article_text(&article), article, label }
         })
         .collect();
-    let head_cfg = TrainConfig { epochs: args.epochs, learning_rate: args.learning_rate, weight_decay: args.weight_decay, seed: args.seed, ..TrainConfig::default() };
-    let baseline_cfg = TrainConfig { epochs: 200, learning_rate: 0.05, weight_decay: 0.01, seed: args.seed, standardize: false, ..TrainConfig::default() };
-    let options = TrainOptions { folds: args.folds, seed: args.seed, head: head_cfg.clone(), baseline: baseline_cfg.clone(), groups: args.features.clone() };
-    let card = |system: &str, encoder: Option<String>, features: Vec<String>, cfg: &TrainConfig, cv: &stance::eval::metrics::CvScores| ModelCard {
+    let head_cfg = TrainConfig {
+        epochs: args.epochs,
+        learning_rate: args.learning_rate,
+        weight_decay: args.weight_decay,
+        seed: args.seed,
+        ..TrainConfig::default()
+    };
+    let baseline_cfg = TrainConfig {
+        epochs: 200,
+        learning_rate: 0.05,
+        weight_decay: 0.01,
+        seed: args.seed,
+        standardize: false,
+        ..TrainConfig::default()
+    };
+    let options = TrainOptions {
+        folds: args.folds,
+        seed: args.seed,
+        head: head_cfg.clone(),
+        baseline: baseline_cfg.clone(),
+        groups: args.features.clone(),
+    };
+    let card = |system: &str,
+                encoder: Option<String>,
+                features: Vec<String>,
+                cfg: &TrainConfig,
+                cv: &stance::eval::metrics::CvScores| ModelCard {
         system: system.to_string(),
         spec: spec.name.clone(),
         labels: spec.label_names(),
@@ -122,7 +154,10 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
     };
 
     let (baseline, word_oof) = train_baseline(&spec, &examples, &options)?;
-    println!("baseline  {}-fold macro-F1 {:.3} ± {:.3}", args.folds, baseline.cv.mean_macro_f1, baseline.cv.std_macro_f1);
+    println!(
+        "baseline  {}-fold macro-F1 {:.3} ± {:.3}",
+        args.folds, baseline.cv.mean_macro_f1, baseline.cv.std_macro_f1
+    );
     baseline.model.save(&out, card("baseline", None, vec!["words".into()], &baseline_cfg, &baseline.cv))?;
 
     if let (Some(encoder), Some(files)) = (&encoder, &files) {
@@ -130,7 +165,10 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
         let uses_words = args.features.contains(&FeatureGroup::Words);
         let words = uses_words.then(|| stance::stance::baseline::BagOfWords::load(&out, &spec)).transpose()?;
         let head = train_head(scorer, &examples, uses_words.then_some(word_oof.as_slice()), words, &options)?;
-        println!("head      {}-fold macro-F1 {:.3} ± {:.3}  (features: {:?})", args.folds, head.cv.mean_macro_f1, head.cv.std_macro_f1, args.features);
+        println!(
+            "head      {}-fold macro-F1 {:.3} ± {:.3}  (features: {:?})",
+            args.folds, head.cv.mean_macro_f1, head.cv.std_macro_f1, args.features
+        );
         let features = args.features.iter().map(|g| format!("{g:?}").to_lowercase()).collect();
         head.model.save(&out, card("head", Some(files.spec.versioned_id()), features, &head_cfg, &head.cv))?;
     }

@@ -174,10 +174,7 @@ pub fn normalize(raw: &str) -> String {
 /// `(AP) - `) from a paragraph and returns the rest; returns the paragraph when it has none.
 pub fn strip_dateline(paragraph: &str) -> &str {
     let seps = [": ", " — ", " – ", " - ", " -- ", "—", "–"];
-    let found = seps
-        .iter()
-        .filter_map(|s| paragraph.find(s).map(|i| (i, *s)))
-        .min();
+    let found = seps.iter().filter_map(|s| paragraph.find(s).map(|i| (i, *s))).min();
     let Some((at, sep)) = found.filter(|(at, _)| *at <= 80) else {
         return paragraph;
     };
@@ -192,15 +189,8 @@ pub fn strip_dateline(paragraph: &str) -> &str {
     let upper = |w: &&str| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
     let caps = |w: &&str| !w.chars().any(char::is_lowercase);
     let place_caps = parts.first().is_some_and(caps)
-        && parts
-            .iter()
-            .take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit()))
-            .all(caps);
-    let kind_ok = if sep == ": " {
-        place_caps
-    } else {
-        place_caps || agency || prefix.contains(',')
-    };
+        && parts.iter().take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit())).all(caps);
+    let kind_ok = if sep == ": " { place_caps } else { place_caps || agency || prefix.contains(',') };
     let starts = rest.starts_with(|c: char| !c.is_lowercase() && !",;:.".contains(c));
     let valid = parts.iter().all(upper) && parts.len() <= 6 && (!parts.is_empty() || agency);
     if valid && kind_ok && starts && words(rest) >= 3 {
@@ -212,8 +202,7 @@ pub fn strip_dateline(paragraph: &str) -> &str {
 
 /// `line` lowercased, with surrounding punctuation and symbols removed: what phrase rules compare.
 fn key(line: &str) -> String {
-    line.trim_matches(|c: char| !c.is_alphanumeric())
-        .to_lowercase()
+    line.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()
 }
 
 fn words(line: &str) -> usize {
@@ -225,13 +214,8 @@ fn is_one_of(key: &str, phrases: &str) -> bool {
     phrases.split('|').any(|p| p == key)
 }
 fn has_prefix(key: &str, phrases: &str) -> bool {
-    let whole_word = |p: &str| {
-        key.get(p.len()..)
-            .is_some_and(|r| !r.starts_with(char::is_alphanumeric))
-    };
-    phrases
-        .split('|')
-        .any(|p| key.starts_with(p) && whole_word(p))
+    let whole_word = |p: &str| key.get(p.len()..).is_some_and(|r| !r.starts_with(char::is_alphanumeric));
+    phrases.split('|').any(|p| key.starts_with(p) && whole_word(p))
 }
 fn has_any(key: &str, phrases: &str) -> bool {
     phrases.split('|').any(|p| key.contains(p))
@@ -267,22 +251,16 @@ fn label(line: &str) -> Verdict<'_> {
 /// ("…Governance ModelThe Taliban said…"), the body is kept.
 fn link(line: &str) -> Verdict<'_> {
     let lower = line.to_lowercase();
-    let colon =
-        "see also|also read|read also|read more|related|more|recommended|watch|listen|must read"
-            .split('|')
-            .any(|p| {
-                lower
-                    .strip_prefix(p)
-                    .is_some_and(|r| r.trim_start().starts_with(':'))
-            });
+    let colon = "see also|also read|read also|read more|related|more|recommended|watch|listen|must read"
+        .split('|')
+        .any(|p| lower.strip_prefix(p).is_some_and(|r| r.trim_start().starts_with(':')));
     let loose = has_prefix(&lower, "read more|continue reading") && words(line) <= 12;
     if !colon && !loose {
         return Verdict::Keep;
     }
     let b = line.as_bytes();
-    let glued = (1..b.len()).find(|&i| {
-        b[i - 1].is_ascii_lowercase() && b[i].is_ascii_uppercase() && words(&line[..i]) >= 3
-    });
+    let glued =
+        (1..b.len()).find(|&i| b[i - 1].is_ascii_lowercase() && b[i].is_ascii_uppercase() && words(&line[..i]) >= 3);
     match glued.filter(|&i| colon && words(&line[i..]) >= 5) {
         Some(i) => Verdict::KeepPart(&line[i..]),
         None => drop_if(words(line) <= 25),
@@ -291,9 +269,11 @@ fn link(line: &str) -> Verdict<'_> {
 
 fn social(line: &str) -> Verdict<'_> {
     let k = key(line);
-    let prefixed = has_prefix(&k, "share on|share via|share this|follow us|connect with us|join our|join us on|like us on|find us on");
-    let networks =
-        " on facebook| on twitter| on x| on instagram| on whatsapp| on telegram| on youtube";
+    let prefixed = has_prefix(
+        &k,
+        "share on|share via|share this|follow us|connect with us|join our|join us on|like us on|find us on",
+    );
+    let networks = " on facebook| on twitter| on x| on instagram| on whatsapp| on telegram| on youtube";
     let follow = k.starts_with("follow ") && has_any(&k, networks);
     drop_if((prefixed || follow) && words(line) <= 15)
 }
@@ -301,10 +281,7 @@ fn social(line: &str) -> Verdict<'_> {
 fn newsletter(line: &str) -> Verdict<'_> {
     let k = key(line);
     let hit = has_any(&k, "newsletter|to your inbox|in your inbox")
-        || has_prefix(
-            &k,
-            "subscribe|sign up|sign in|log in|register|get the latest",
-        );
+        || has_prefix(&k, "subscribe|sign up|sign in|log in|register|get the latest");
     drop_if(hit && words(line) <= 30)
 }
 
@@ -319,9 +296,7 @@ fn copyright(line: &str) -> Verdict<'_> {
     let after = lower.strip_prefix("copyright").map(str::trim_start);
     let marked = line.starts_with('©')
         || after.is_some_and(|a| {
-            a.starts_with(['©', '('])
-                || a.starts_with(|c: char| c.is_ascii_digit())
-                || a.starts_with("all rights")
+            a.starts_with(['©', '(']) || a.starts_with(|c: char| c.is_ascii_digit()) || a.starts_with("all rights")
         });
     drop_if(marked || (lower.contains("all rights reserved") && words(line) <= 40))
 }
@@ -336,22 +311,19 @@ fn notice(line: &str) -> Verdict<'_> {
 fn click_here(line: &str) -> Verdict<'_> {
     let k = key(line);
     drop_if(
-        (has_prefix(&k, "click here|tap here") && words(line) <= 25)
-            || (k.contains("click here") && words(line) <= 12),
+        (has_prefix(&k, "click here|tap here") && words(line) <= 25) || (k.contains("click here") && words(line) <= 12),
     )
 }
 
 /// "By Staff Reporter", "By JANE DOE and John Roe | Reuters", "Reporting by …; Editing by …".
 fn byline(line: &str) -> Verdict<'_> {
     let k = key(line);
-    let credits = "reporting by|additional reporting by|writing by|editing by|edited by|compiled by|written by|posted by";
+    let credits =
+        "reporting by|additional reporting by|writing by|editing by|edited by|compiled by|written by|posted by";
     if has_prefix(&k, credits) || (k.starts_with("author") && line.contains(':')) {
         return drop_if(words(line) <= 30);
     }
-    let Some(names) = ["By ", "by ", "BY "]
-        .iter()
-        .find_map(|p| line.strip_prefix(p))
-    else {
+    let Some(names) = ["By ", "by ", "BY "].iter().find_map(|p| line.strip_prefix(p)) else {
         return Verdict::Keep;
     };
     let name_like = names.split_whitespace().all(|w| {
@@ -364,21 +336,16 @@ fn byline(line: &str) -> Verdict<'_> {
 
 const MONTHS: &str = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|\
     april|june|july|august|september|october|november|december";
-const WEEKDAYS: &str =
-    "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|\
+const WEEKDAYS: &str = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|\
     friday|saturday|sunday";
-const TIME_WORDS: &str =
-    "am|pm|a.m|p.m|ago|hour|hours|hr|hrs|minute|minutes|min|mins|day|days|week|\
+const TIME_WORDS: &str = "am|pm|a.m|p.m|ago|hour|hours|hr|hrs|minute|minutes|min|mins|day|days|week|\
     weeks|read|just|now|today|yesterday|at|on|of|the";
 
 /// Whether a token may appear in a date line, and whether it is a date/time on its own.
 fn date_token(token: &str) -> (bool, bool) {
     let w = token.trim_end_matches('.').to_lowercase();
     let digits = w.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']);
-    let number = !digits.is_empty()
-        && digits
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == ':' || c == '.');
+    let number = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.');
     let core = number || is_one_of(&w, MONTHS) || is_one_of(&w, WEEKDAYS);
     let zone = (2..=4).contains(&token.len()) && token.chars().all(|c| c.is_ascii_uppercase());
     (core || zone || is_one_of(&w, TIME_WORDS), core)
@@ -391,8 +358,7 @@ fn date(line: &str) -> Verdict<'_> {
     let mut labelled = false;
     let labels = "last updated|first published|updated|published|posted|date|on|at";
     let starts = |rest: &str, l: &str| {
-        rest.get(..l.len())
-            .is_some_and(|h| h.eq_ignore_ascii_case(l))
+        rest.get(..l.len()).is_some_and(|h| h.eq_ignore_ascii_case(l))
             && !rest[l.len()..].starts_with(char::is_alphanumeric)
     };
     while let Some(label) = labels.split('|').find(|l| starts(rest, l)) {
@@ -416,8 +382,7 @@ fn date(line: &str) -> Verdict<'_> {
 /// Image credits ("Photo: …", "File photo") and a lone parenthesised source such as "(Reuters)".
 fn credit(line: &str) -> Verdict<'_> {
     let lower = line.to_lowercase();
-    let prefixes =
-        "photo:|photo by|photo credit|photograph:|image:|image credit|image by|picture:|\
+    let prefixes = "photo:|photo by|photo credit|photograph:|image:|image credit|image by|picture:|\
         file photo|credit:|courtesy|illustration:";
     let prefixed = prefixes.split('|').any(|p| lower.starts_with(p)) && words(line) <= 25;
     drop_if(prefixed || (line.starts_with('(') && line.ends_with(')') && words(line) <= 4))
@@ -439,15 +404,12 @@ fn kicker(line: &str) -> Verdict<'_> {
 }
 
 /// Elements whose whole subtree is page furniture, never article text.
-const SKIP: &str =
-    "script|style|noscript|nav|header|footer|aside|form|figcaption|figure|iframe|svg|\
+const SKIP: &str = "script|style|noscript|nav|header|footer|aside|form|figcaption|figure|iframe|svg|\
     button|template|select|textarea|head|title|menu|dialog";
 /// Fragments of class names or ids that mark clutter containers.
-const SKIP_MARKS: &str =
-    "advert|cookie|newsletter|share|social|related|promo|sidebar|breadcrumb|comments|subscribe";
+const SKIP_MARKS: &str = "advert|cookie|newsletter|share|social|related|promo|sidebar|breadcrumb|comments|subscribe";
 /// Elements that start and end a paragraph.
-const BLOCKS: &str =
-    "p|div|section|article|main|h1|h2|h3|h4|h5|h6|blockquote|ul|ol|table|tr|pre|dl|dt|dd|\
+const BLOCKS: &str = "p|div|section|article|main|h1|h2|h3|h4|h5|h6|blockquote|ul|ol|table|tr|pre|dl|dt|dd|\
     hr|address|body|html|li";
 
 /// Article text of an HTML page, via `scraper`: scripts, styles, navigation, headers, footers,
@@ -482,16 +444,8 @@ pub fn html_to_text(html: &str) -> String {
             });
             continue;
         }
-        let marked = el
-            .id()
-            .into_iter()
-            .chain(el.classes())
-            .any(|c| has_any(&c.to_lowercase(), SKIP_MARKS));
-        if is_one_of(name, SKIP)
-            || marked
-            || el.attr("hidden").is_some()
-            || el.attr("aria-hidden") == Some("true")
-        {
+        let marked = el.id().into_iter().chain(el.classes()).any(|c| has_any(&c.to_lowercase(), SKIP_MARKS));
+        if is_one_of(name, SKIP) || marked || el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
             continue;
         }
         out.push_str(match name {
@@ -509,11 +463,7 @@ pub fn html_to_text(html: &str) -> String {
 /// The element holding the article: the `<article>` with the most text, else `<main>`, else `<body>`.
 fn article_root(doc: &Html) -> ElementRef<'_> {
     let size = |e: &ElementRef<'_>| e.text().map(str::len).sum::<usize>();
-    let biggest = |css: &str| {
-        Selector::parse(css)
-            .ok()
-            .and_then(|s| doc.select(&s).max_by_key(size))
-    };
+    let biggest = |css: &str| Selector::parse(css).ok().and_then(|s| doc.select(&s).max_by_key(size));
     biggest("article")
         .filter(|a| size(a) > 0)
         .or_else(|| biggest("main"))
@@ -526,11 +476,7 @@ pub fn html_title(html: &str) -> Option<String> {
     let doc = Html::parse_document(html);
     ["h1", "title"].iter().find_map(|css| {
         let el = doc.select(&Selector::parse(css).ok()?).next()?;
-        let title = el
-            .text()
-            .flat_map(str::split_whitespace)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let title = el.text().flat_map(str::split_whitespace).collect::<Vec<_>>().join(" ");
         Some(title).filter(|t| !t.is_empty())
     })
 }
@@ -611,10 +557,7 @@ mod tests {
     #[test]
     fn glued_clutter_keeps_the_content() {
         let line = "SEE ALSO: Envoys Trade Barbs Over Frontier FenceThe Taliban government says it will not negotiate under pressure.";
-        assert_eq!(
-            clean_line(line),
-            Some("The Taliban government says it will not negotiate under pressure.")
-        );
+        assert_eq!(clean_line(line), Some("The Taliban government says it will not negotiate under pressure."));
         assert_eq!(
             clean_line("BREAKING: Pakistan closed the Torkham crossing on Sunday."),
             Some("Pakistan closed the Torkham crossing on Sunday.")
@@ -626,10 +569,7 @@ mod tests {
     #[test]
     fn normalize_whitespace() {
         let raw = "A\u{00A0}line\u{200B} with\t\tgaps \r\nnext\u{2003}line\r\r\n\n\n\nLast\u{200C}word\u{FEFF}";
-        assert_eq!(
-            normalize(raw),
-            "A line with gaps\nnext line\n\nLast\u{200C}word"
-        );
+        assert_eq!(normalize(raw), "A line with gaps\nnext line\n\nLast\u{200C}word");
         assert_eq!(normalize(" \n\t\n"), "");
     }
 
@@ -667,7 +607,10 @@ mod tests {
             <div class="share-buttons">Share on X</div><ul><li>Trade reopens</li><li>Refugees return</li></ul>
             <p>Both sides<br>agreed.</p></article><footer>Footer text</footer></body></html>"#;
         let text = html_to_text(html);
-        assert_eq!(text, "Talks resume\n\nDelegations met in Doha.\n\n- Trade reopens\n\n- Refugees return\n\nBoth sides\nagreed.");
+        assert_eq!(
+            text,
+            "Talks resume\n\nDelegations met in Doha.\n\n- Trade reopens\n\n- Refugees return\n\nBoth sides\nagreed."
+        );
         assert_eq!(html_title(html).as_deref(), Some("Talks resume"));
         assert_eq!(html_title("<p>no title</p>"), None);
         assert_eq!(html_to_text(""), "");

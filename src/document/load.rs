@@ -11,9 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::clean::{
-    clean_line, clean_paragraphs, html_title, html_to_text, normalize, strip_lead_dateline,
-};
+use super::clean::{clean_line, clean_paragraphs, html_title, html_to_text, normalize, strip_lead_dateline};
 use super::sentences::{bullet_len, split_sentences};
 use super::{input_id, Document, LoadError};
 use crate::Error;
@@ -30,16 +28,8 @@ type Loaded = Result<Document, LoadError>;
 /// Streams the articles in `inputs` (files, folders, `-` for stdin) in order: one item per article
 /// or per failure. Explicitly named files are read whatever their extension.
 pub fn articles(inputs: &[String]) -> Articles {
-    let stack = inputs
-        .iter()
-        .rev()
-        .map(|s| Pending::Input(s.clone()))
-        .collect();
-    Articles {
-        stack,
-        visited: HashSet::new(),
-        files: 0,
-    }
+    let stack = inputs.iter().rev().map(|s| Pending::Input(s.clone())).collect();
+    Articles { stack, visited: HashSet::new(), files: 0 }
 }
 
 /// Iterator returned by [`articles`]; holds only the work still pending, never loaded articles.
@@ -79,10 +69,7 @@ impl Iterator for Articles {
                 },
                 Pending::Dir(path, shown) => self.walk(&path, &shown),
                 Pending::DirEnd(shown, before) if self.files == before => {
-                    let msg = format!(
-                        "folder has no article files (looked for .{})",
-                        EXTENSIONS.join(", .")
-                    );
+                    let msg = format!("folder has no article files (looked for .{})", EXTENSIONS.join(", ."));
                     return Some(Err(LoadError::new(input_id(&shown), &shown, msg)));
                 }
                 Pending::DirEnd(..) => {}
@@ -98,10 +85,8 @@ impl Iterator for Articles {
                 }
                 Pending::Records(mut items, index, shown) => {
                     if let Some(value) = items.next() {
-                        let (path, id) = (
-                            format!("{shown}#{}", index + 1),
-                            format!("{}-{}", input_id(&shown), index + 1),
-                        );
+                        let (path, id) =
+                            (format!("{shown}#{}", index + 1), format!("{}-{}", input_id(&shown), index + 1));
                         self.stack.push(Pending::Records(items, index + 1, shown));
                         return Some(record(value, id, &path));
                     }
@@ -116,10 +101,7 @@ impl Articles {
     /// Pushes a folder's entries, sorted by path, first on top; hidden entries and files with other
     /// extensions are skipped, and each folder is walked once (symlink loops end).
     fn walk(&mut self, dir: &Path, shown: &str) {
-        if !self
-            .visited
-            .insert(fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()))
-        {
+        if !self.visited.insert(fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())) {
             return;
         }
         let mut found = Vec::new();
@@ -127,9 +109,7 @@ impl Articles {
             Ok(entries) => {
                 for entry in entries {
                     match entry {
-                        Ok(e) if !e.file_name().to_string_lossy().starts_with('.') => {
-                            found.push(e.path())
-                        }
+                        Ok(e) if !e.file_name().to_string_lossy().starts_with('.') => found.push(e.path()),
                         Ok(_) => {}
                         Err(e) => self.stack.push(Pending::Ready(Err(io_error(shown, &e)))),
                     }
@@ -140,13 +120,9 @@ impl Articles {
         found.sort();
         for path in found.into_iter().rev() {
             let shown = path.display().to_string();
-            let annotation = path
-                .file_name()
-                .is_some_and(|n| ANNOTATION_FILES.iter().any(|a| n == *a));
-            let article = !annotation
-                && path
-                    .extension()
-                    .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
+            let annotation = path.file_name().is_some_and(|n| ANNOTATION_FILES.iter().any(|a| n == *a));
+            let article =
+                !annotation && path.extension().is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
             match fs::metadata(&path) {
                 Ok(meta) if meta.is_dir() => self.stack.push(Pending::Dir(path, shown)),
                 Ok(_) if article => self.stack.push(Pending::File(path, shown)),
@@ -160,9 +136,7 @@ impl Articles {
 fn io_error(shown: &str, e: &std::io::Error) -> LoadError {
     let message = match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or folder; check the path".to_string(),
-        std::io::ErrorKind::PermissionDenied => {
-            "permission denied; check the file's permissions".into()
-        }
+        std::io::ErrorKind::PermissionDenied => "permission denied; check the file's permissions".into(),
         _ => format!("cannot read: {e}"),
     };
     LoadError::new(input_id(shown), shown, message)
@@ -170,10 +144,7 @@ fn io_error(shown: &str, e: &std::io::Error) -> LoadError {
 
 /// Opens one file by extension: `.jsonl` streams, `.json` records, HTML, or text.
 fn open(path: &Path, shown: &str) -> Pending {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let id = input_id(shown);
     if ext == "jsonl" {
         return match fs::File::open(path) {
@@ -191,12 +162,7 @@ fn open(path: &Path, shown: &str) -> Pending {
     };
     Pending::Ready(match ext.as_str() {
         "json" => return json(text, shown),
-        "html" | "htm" => build(
-            id,
-            shown,
-            html_title(text),
-            clean_paragraphs(&html_to_text(text)),
-        ),
+        "html" | "htm" => build(id, shown, html_title(text), clean_paragraphs(&html_to_text(text))),
         _ => text_document(id, shown, text),
     })
 }
@@ -234,15 +200,9 @@ fn decode(bytes: &[u8]) -> Result<&str, String> {
         return Err("is UTF-16 text; convert it to UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)".into());
     }
     let head = &bytes[..bytes.len().min(8192)];
-    let control = head
-        .iter()
-        .filter(|&&b| (b < 0x20 && !b"\t\n\r\x0c".contains(&b)) || b == 0x7f)
-        .count();
+    let control = head.iter().filter(|&&b| (b < 0x20 && !b"\t\n\r\x0c".contains(&b)) || b == 0x7f).count();
     if bytes.contains(&0) || control * 10 > head.len() {
-        return Err(
-            "looks like a binary file, not text; pass .txt, .md, .html, .json or .jsonl articles"
-                .into(),
-        );
+        return Err("looks like a binary file, not text; pass .txt, .md, .html, .json or .jsonl articles".into());
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
@@ -263,9 +223,9 @@ fn json(text: &str, shown: &str) -> Pending {
         Ok(Value::Array(items)) if items.is_empty() => fail("JSON array has no records".into()),
         Ok(Value::Array(items)) => Pending::Records(items.into_iter(), 0, shown.to_string()),
         Ok(value) => Pending::Ready(record(value, input_id(shown), shown)),
-        Err(e) => fail(format!(
-            "malformed JSON: {e}; expected an object {{\"id\", \"title\", \"text\"}} or an array of them"
-        )),
+        Err(e) => {
+            fail(format!("malformed JSON: {e}; expected an object {{\"id\", \"title\", \"text\"}} or an array of them"))
+        }
     }
 }
 
@@ -281,14 +241,7 @@ struct JsonLines {
 
 impl JsonLines {
     fn new(reader: Box<dyn BufRead>, shown: &str) -> Self {
-        JsonLines {
-            reader,
-            shown: shown.to_string(),
-            line: 0,
-            offset: 0,
-            items: 0,
-            done: false,
-        }
+        JsonLines { reader, shown: shown.to_string(), line: 0, offset: 0, items: 0, done: false }
     }
 
     /// The next record or error; `None` at the end (after one error if there were no records).
@@ -313,19 +266,12 @@ impl JsonLines {
                 return Some(Err(LoadError::new(input_id(shown), shown, msg)));
             }
             self.line += 1;
-            let (path, id) = (
-                format!("{shown}:{}", self.line),
-                format!("{}-{}", input_id(shown), self.line),
-            );
+            let (path, id) = (format!("{shown}:{}", self.line), format!("{}-{}", input_id(shown), self.line));
             let offset = self.offset;
             self.offset += read;
             if buf.contains(&0) {
                 self.done = true;
-                return Some(Err(LoadError::new(
-                    id,
-                    &path,
-                    "looks like a binary file, not JSON lines",
-                )));
+                return Some(Err(LoadError::new(id, &path, "looks like a binary file, not JSON lines")));
             }
             let text = match std::str::from_utf8(&buf) {
                 Ok(text) if text.trim().is_empty() => continue,
@@ -337,9 +283,13 @@ impl JsonLines {
             };
             return Some(match serde_json::from_str::<Value>(text) {
                 Ok(value) => record(value, id, &path),
-                Err(e) => Err(LoadError::new(id, &path, format!(
-                    "malformed JSON: {e}; each line must be one object like {{\"id\": \"a1\", \"text\": \"...\"}}"
-                ))),
+                Err(e) => Err(LoadError::new(
+                    id,
+                    &path,
+                    format!(
+                        "malformed JSON: {e}; each line must be one object like {{\"id\": \"a1\", \"text\": \"...\"}}"
+                    ),
+                )),
             });
         }
         None
@@ -360,37 +310,19 @@ impl Iterator for JsonLines {
 /// missing `id` falls back to `fallback_id`.
 fn record(value: Value, fallback_id: String, path: &str) -> Loaded {
     let Value::Object(map) = value else {
-        return Err(LoadError::new(
-            fallback_id,
-            path,
-            "expected a JSON object with \"id\" and \"text\"",
-        ));
+        return Err(LoadError::new(fallback_id, path, "expected a JSON object with \"id\" and \"text\""));
     };
     let id = match map.get("id") {
         Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
         Some(Value::Number(n)) => n.to_string(),
         _ => fallback_id,
     };
-    let title = map
-        .get("title")
-        .and_then(Value::as_str)
-        .map(|t| normalize(t).replace('\n', " "));
-    let text = ["text", "body", "content"]
-        .iter()
-        .find_map(|k| map.get(*k).and_then(Value::as_str));
+    let title = map.get("title").and_then(Value::as_str).map(|t| normalize(t).replace('\n', " "));
+    let text = ["text", "body", "content"].iter().find_map(|k| map.get(*k).and_then(Value::as_str));
     match text {
-        None => Err(LoadError::new(
-            id,
-            path,
-            "record has no \"text\" string (also accepted: \"body\", \"content\")",
-        )),
+        None => Err(LoadError::new(id, path, "record has no \"text\" string (also accepted: \"body\", \"content\")")),
         Some(t) if t.trim().is_empty() => Err(LoadError::new(id, path, "record's text is empty")),
-        Some(t) => build(
-            id,
-            path,
-            title.filter(|t| !t.is_empty()),
-            clean_paragraphs(t),
-        ),
+        Some(t) => build(id, path, title.filter(|t| !t.is_empty()), clean_paragraphs(t)),
     }
 }
 
@@ -409,9 +341,7 @@ fn text_document(id: String, path: &str, raw: &str) -> Loaded {
             continue;
         };
         let body = clean_paragraphs(normalized.get(offset..).unwrap_or(""));
-        let continues = body
-            .first()
-            .is_some_and(|p| p.starts_with(char::is_lowercase));
+        let continues = body.first().is_some_and(|p| p.starts_with(char::is_lowercase));
         let headline = first.chars().count() <= 150
             && first.split_whitespace().count() <= 25
             && !first.ends_with(['.', ',', ';', ':'])
@@ -439,13 +369,7 @@ fn build(id: String, path: &str, title: Option<String>, mut paragraphs: Vec<Stri
         let msg = "no article text left after cleaning (only a title, or page clutter such as menus, share buttons and copyright lines)";
         return Err(LoadError::new(id, path, msg));
     }
-    Ok(Document {
-        id,
-        path: path.to_string(),
-        title,
-        text,
-        sentences,
-    })
+    Ok(Document { id, path: path.to_string(), title, text, sentences })
 }
 
 #[cfg(test)]
@@ -470,31 +394,21 @@ mod tests {
                 .and_then(|_| fs::write(path, bytes))
                 .unwrap_or_else(|e| panic!("{e}"));
         };
-        write(
-            "a.txt",
-            b"Border Reopens\n\nTrucks crossed at dawn. Traders cheered.",
-        );
-        write(
-            "b/c.md",
-            b"# Talks stall\n\nKABUL: Envoys left Doha without a deal.",
-        );
+        write("a.txt", b"Border Reopens\n\nTrucks crossed at dawn. Traders cheered.");
+        write("b/c.md", b"# Talks stall\n\nKABUL: Envoys left Doha without a deal.");
         write("b/.hidden.txt", b"Skipped.");
         write("b/notes.pdf", b"%PDF skipped");
-        write("d.html", b"<html><title>T | Site</title><body><h1>Aid arrives</h1><p>Convoys reached Kunar.</p></body></html>");
-        write("e.jsonl", b"{\"id\":\"r1\",\"title\":\"One\",\"text\":\"First record.\"}\n{broken\n\n{\"body\":\"No id here.\"}\n[1]\n");
         write(
-            "f.json",
-            b"[{\"id\":7,\"content\":\"Array item.\"},{\"text\":\"\"}]",
+            "d.html",
+            b"<html><title>T | Site</title><body><h1>Aid arrives</h1><p>Convoys reached Kunar.</p></body></html>",
         );
+        write("e.jsonl", b"{\"id\":\"r1\",\"title\":\"One\",\"text\":\"First record.\"}\n{broken\n\n{\"body\":\"No id here.\"}\n[1]\n");
+        write("f.json", b"[{\"id\":7,\"content\":\"Array item.\"},{\"text\":\"\"}]");
         write("g.txt", b" \n\t\n");
         write("h.txt", b"text\0with NUL");
         write("i.txt", b"caf\xe9 au lait");
         write("j.txt", b"Advertisement\n\nShare this article\n");
-        let inputs = [
-            root.display().to_string(),
-            "missing.txt".into(),
-            root.join("a.txt").display().to_string(),
-        ];
+        let inputs = [root.display().to_string(), "missing.txt".into(), root.join("a.txt").display().to_string()];
         let got: Vec<String> = articles(&inputs).map(outcome).collect();
         let p = |name: &str| root.join(name).display().to_string();
         let want = [
@@ -518,10 +432,7 @@ mod tests {
         let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let shown = empty.path().display().to_string();
         let got: Vec<String> = articles(&[shown]).map(outcome).collect();
-        assert!(
-            got.len() == 1 && got[0].contains("folder has no article files"),
-            "{got:?}"
-        );
+        assert!(got.len() == 1 && got[0].contains("folder has no article files"), "{got:?}");
     }
 
     #[test]
@@ -532,42 +443,27 @@ mod tests {
         let inputs = [jsonl.display().to_string(), late.display().to_string()];
         let mut items = articles(&inputs);
         assert!(items.next().is_some_and(|d| d.is_ok()));
-        let mut file = fs::OpenOptions::new()
-            .append(true)
-            .open(&jsonl)
-            .unwrap_or_else(|e| panic!("{e}"));
-        file.write_all(b"{\"id\":\"2\",\"text\":\"Two.\"}\n")
-            .unwrap_or_else(|e| panic!("{e}"));
+        let mut file = fs::OpenOptions::new().append(true).open(&jsonl).unwrap_or_else(|e| panic!("{e}"));
+        file.write_all(b"{\"id\":\"2\",\"text\":\"Two.\"}\n").unwrap_or_else(|e| panic!("{e}"));
         fs::write(&late, "Written after the stream began.").unwrap_or_else(|e| panic!("{e}"));
-        let rest: Vec<String> = items
-            .map(|i| i.map(|d| d.id).unwrap_or_else(|e| e.to_string()))
-            .collect();
+        let rest: Vec<String> = items.map(|i| i.map(|d| d.id).unwrap_or_else(|e| e.to_string())).collect();
         assert_eq!(rest, ["2", "late"]);
     }
 
     #[test]
     fn stdin_kinds() {
         let run = |bytes: &[u8]| {
-            let mut a = Articles {
-                stack: vec![from_stdin_bytes(bytes.to_vec())],
-                visited: HashSet::new(),
-                files: 0,
-            };
-            std::iter::from_fn(|| a.next())
-                .map(outcome)
-                .collect::<Vec<_>>()
+            let mut a = Articles { stack: vec![from_stdin_bytes(bytes.to_vec())], visited: HashSet::new(), files: 0 };
+            std::iter::from_fn(|| a.next()).map(outcome).collect::<Vec<_>>()
         };
-        assert_eq!(
-            run(b"Plain text piped in. It has two sentences."),
-            ["ok stdin <stdin> None 2"]
-        );
+        assert_eq!(run(b"Plain text piped in. It has two sentences."), ["ok stdin <stdin> None 2"]);
         assert_eq!(run(b"{\"id\":\"x\",\"text\":\"A.\"}\nnot json\n"), ["ok x <stdin>:1 None 1", "err stdin-2 <stdin>:2 <stdin>:2: malformed JSON: expected ident at line 1 column 2; each line must be one object like {\"id\": \"a1\", \"text\": \"...\"}"]);
         assert_eq!(run(b"[{\"text\":\"B.\"}]"), ["ok stdin-1 <stdin>#1 None 1"]);
+        assert_eq!(run(b""), ["err stdin <stdin> <stdin>: is empty; expected article text"]);
         assert_eq!(
-            run(b""),
-            ["err stdin <stdin> <stdin>: is empty; expected article text"]
+            run(b"\xff\xfeA\0"),
+            ["err stdin <stdin> <stdin>: is UTF-16 text; convert it to UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)"]
         );
-        assert_eq!(run(b"\xff\xfeA\0"), ["err stdin <stdin> <stdin>: is UTF-16 text; convert it to UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)"]);
     }
 
     #[test]
@@ -576,15 +472,10 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(doc.title.as_deref(), Some("Talks Resume in Doha"));
         assert_eq!(doc.text, "Delegations met on Monday.");
-        let doc = document_from_text(
-            "b",
-            "b.txt",
-            "The first line is a sentence.\nThe second too.",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        let doc = document_from_text("b", "b.txt", "The first line is a sentence.\nThe second too.")
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((doc.title, doc.sentences.len()), (None, 2));
-        let doc =
-            document_from_text("c", "c.txt", "Only a headline").unwrap_or_else(|e| panic!("{e}"));
+        let doc = document_from_text("c", "c.txt", "Only a headline").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((doc.title, doc.text.as_str()), (None, "Only a headline"));
         assert!(document_from_text("d", "d.txt", "© 2025 Example").is_err());
         assert_eq!(input_id("dir/x.y.jsonl"), "x.y");

@@ -56,15 +56,8 @@ pub struct LoadError {
 
 impl LoadError {
     pub(crate) fn new(id: String, path: &str, message: impl Into<String>) -> Self {
-        let error = Error::Input {
-            input: path.to_string(),
-            message: message.into(),
-        };
-        LoadError {
-            id,
-            path: path.to_string(),
-            error: Box::new(error),
-        }
+        let error = Error::Input { input: path.to_string(), message: message.into() };
+        LoadError { id, path: path.to_string(), error: Box::new(error) }
     }
 }
 

@@ -10,17 +10,15 @@ use super::Sentence;
 
 /// Titles that always precede a name, so a full stop after them never ends a sentence.
 const TITLES: &[&str] = &[
-    "gen", "lt", "col", "maj", "dr", "mr", "mrs", "ms", "prof", "sen", "rep", "st", "capt", "sgt",
-    "brig", "gov", "adm", "cpl", "pvt", "hon", "rev", "supt", "insp", "cmdr", "mt", "ft", "messrs",
+    "gen", "lt", "col", "maj", "dr", "mr", "mrs", "ms", "prof", "sen", "rep", "st", "capt", "sgt", "brig", "gov",
+    "adm", "cpl", "pvt", "hon", "rev", "supt", "insp", "cmdr", "mt", "ft", "messrs",
 ];
 /// Abbreviations that never end a sentence (they introduce what follows).
-const NEVER_FINAL: &[&str] = &[
-    "vs", "approx", "e.g", "i.e", "cf", "al", "ca", "viz", "incl", "esp",
-];
+const NEVER_FINAL: &[&str] = &["vs", "approx", "e.g", "i.e", "cf", "al", "ca", "viz", "incl", "esp"];
 /// Abbreviations that do not end a sentence when a number follows ("No. 5", "Oct. 14").
 const BEFORE_NUMBER: &[&str] = &[
-    "no", "nos", "art", "fig", "vol", "p", "pp", "para", "sec", "ch", "jan", "feb", "mar", "apr",
-    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "no", "nos", "art", "fig", "vol", "p", "pp", "para", "sec", "ch", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec",
 ];
 /// Capitalised words that start a sentence after an initial or a dotted acronym ("U.S. The …").
 const STARTERS: &[&str] = &[
@@ -89,12 +87,10 @@ fn is_opener(c: char) -> bool {
 pub(crate) fn bullet_len(line: &str) -> usize {
     let mut chars = line.char_indices();
     match chars.next() {
-        Some((_, '-' | '*' | '•' | '·' | '‣' | '▪' | '◦' | '–' | '—')) => {
-            match chars.next() {
-                Some((i, ' ')) => i + 1,
-                _ => 0,
-            }
-        }
+        Some((_, '-' | '*' | '•' | '·' | '‣' | '▪' | '◦' | '–' | '—')) => match chars.next() {
+            Some((i, ' ')) => i + 1,
+            _ => 0,
+        },
         Some((_, c)) if c.is_ascii_digit() => {
             let digits = line.bytes().take_while(u8::is_ascii_digit).count();
             match line.as_bytes().get(digits..digits + 2) {
@@ -108,9 +104,7 @@ pub(crate) fn bullet_len(line: &str) -> usize {
 
 /// Whether `s` ends with sentence-final punctuation, possibly followed by closing quotes/brackets.
 pub(crate) fn ends_sentence(s: &str) -> bool {
-    s.trim_end()
-        .trim_end_matches(is_closer)
-        .ends_with(is_terminal)
+    s.trim_end().trim_end_matches(is_closer).ends_with(is_terminal)
 }
 
 /// Splits cleaned text into sentences; offsets are byte offsets into `text` and each sentence's
@@ -145,9 +139,7 @@ fn units(text: &str) -> Vec<(usize, usize)> {
             Some(last) if continues => last.1 = e,
             _ => units.push((s, e)),
         }
-        open = units
-            .last()
-            .is_some_and(|&(us, ue)| !ends_sentence(&text[us..ue]));
+        open = units.last().is_some_and(|&(us, ue)| !ends_sentence(&text[us..ue]));
     }
     units
 }
@@ -186,11 +178,7 @@ fn push(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>) {
         return;
     }
     let s = start + (slice.len() - slice.trim_start().len());
-    out.push(Sentence {
-        text: trimmed.to_string(),
-        start: s,
-        end: s + trimmed.len(),
-    });
+    out.push(Sentence { text: trimmed.to_string(), start: s, end: s + trimmed.len() });
 }
 
 /// Whether the terminal run at `chars[i..]`, followed by closers up to `chars[j]` (a space),
@@ -204,28 +192,18 @@ fn is_boundary(unit: &str, chars: &[(usize, char)], i: usize, j: usize) -> bool 
     if next.is_lowercase() {
         return false;
     }
-    let run: String = chars[i..j]
-        .iter()
-        .map(|&(_, c)| c)
-        .filter(|&c| is_terminal(c))
-        .collect();
+    let run: String = chars[i..j].iter().map(|&(_, c)| c).filter(|&c| is_terminal(c)).collect();
     if run != "." {
         return true;
     }
     let before = &unit[..chars[i].0];
-    let word = before
-        .rsplit(char::is_whitespace)
-        .next()
-        .unwrap_or("")
-        .trim_start_matches(is_opener);
+    let word = before.rsplit(char::is_whitespace).next().unwrap_or("").trim_start_matches(is_opener);
     let lower = word.to_lowercase();
     let digit_next = next.is_ascii_digit();
     if TITLES.contains(&lower.as_str()) && word.starts_with(char::is_uppercase) {
         return false;
     }
-    if NEVER_FINAL.contains(&lower.as_str())
-        || (digit_next && BEFORE_NUMBER.contains(&lower.as_str()))
-    {
+    if NEVER_FINAL.contains(&lower.as_str()) || (digit_next && BEFORE_NUMBER.contains(&lower.as_str())) {
         return false;
     }
     if is_initial_or_acronym(word) {
@@ -239,9 +217,7 @@ fn is_boundary(unit: &str, chars: &[(usize, char)], i: usize, j: usize) -> bool 
 fn is_initial_or_acronym(word: &str) -> bool {
     let single = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
     let dotted = word.contains('.')
-        && word
-            .split('.')
-            .all(|p| (1..=2).contains(&p.chars().count()) && p.chars().all(char::is_alphabetic));
+        && word.split('.').all(|p| (1..=2).contains(&p.chars().count()) && p.chars().all(char::is_alphabetic));
     single || dotted
 }
 
@@ -261,10 +237,7 @@ mod tests {
     #[test]
     fn plain_sentences_and_offsets() {
         let t = "  The border opened. Trucks crossed!  Why now? ";
-        assert_eq!(
-            texts(t),
-            ["The border opened.", "Trucks crossed!", "Why now?"]
-        );
+        assert_eq!(texts(t), ["The border opened.", "Trucks crossed!", "Why now?"]);
         let s = split_sentences(t);
         assert_eq!((s[0].start, s[0].end), (2, 20));
         assert!(split_sentences("").is_empty());
@@ -284,30 +257,18 @@ mod tests {
         );
         assert_eq!(
             texts("It had approx. 40 trucks, grain, fuel etc. The rest waited."),
-            [
-                "It had approx. 40 trucks, grain, fuel etc.",
-                "The rest waited."
-            ]
+            ["It had approx. 40 trucks, grain, fuel etc.", "The rest waited."]
         );
-        assert_eq!(
-            texts("Sen. Baloch and Rep. Orakzai agreed."),
-            ["Sen. Baloch and Rep. Orakzai agreed."]
-        );
+        assert_eq!(texts("Sen. Baloch and Rep. Orakzai agreed."), ["Sen. Baloch and Rep. Orakzai agreed."]);
     }
 
     #[test]
     fn months_and_numbered_references() {
         assert_eq!(
             texts("On Oct. 14 and Jan. 3 the gate closed. Resolution No. 2711 passed."),
-            [
-                "On Oct. 14 and Jan. 3 the gate closed.",
-                "Resolution No. 2711 passed."
-            ]
+            ["On Oct. 14 and Jan. 3 the gate closed.", "Resolution No. 2711 passed."]
         );
-        assert_eq!(
-            texts("They met in Dec. Nothing changed."),
-            ["They met in Dec.", "Nothing changed."]
-        );
+        assert_eq!(texts("They met in Dec. Nothing changed."), ["They met in Dec.", "Nothing changed."]);
     }
 
     #[test]
@@ -318,11 +279,7 @@ mod tests {
         );
         assert_eq!(
             texts("Aid came from the U.K. The U.S. President called at 10 a.m. It ended."),
-            [
-                "Aid came from the U.K.",
-                "The U.S. President called at 10 a.m.",
-                "It ended."
-            ]
+            ["Aid came from the U.K.", "The U.S. President called at 10 a.m.", "It ended."]
         );
     }
 
@@ -343,11 +300,7 @@ mod tests {
     fn ellipses() {
         assert_eq!(
             texts("He paused... and went on. Then silence… Nobody spoke."),
-            [
-                "He paused... and went on.",
-                "Then silence…",
-                "Nobody spoke."
-            ]
+            ["He paused... and went on.", "Then silence…", "Nobody spoke."]
         );
     }
 
@@ -404,10 +357,7 @@ mod tests {
 
     #[test]
     fn windows_line_endings_and_odd_input() {
-        assert_eq!(
-            texts("One.\r\nTwo.\r\n\r\nThree"),
-            ["One.", "Two.", "Three"]
-        );
+        assert_eq!(texts("One.\r\nTwo.\r\n\r\nThree"), ["One.", "Two.", "Three"]);
         assert_eq!(texts("...\n?!\n.a.b.c. \u{00A0}Z."), [".a.b.c.", "Z."]);
         assert!(ends_sentence("It ended.”) "));
         assert!(!ends_sentence("A heading"));

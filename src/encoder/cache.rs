@@ -31,7 +31,11 @@ pub struct CachedEncoder<'a> {
 impl<'a> CachedEncoder<'a> {
     /// Opens (or starts) the cache file for `inner` under `dir`; a truncated tail is ignored.
     pub fn open(inner: &'a dyn Encoder, dir: &Path) -> Result<Self> {
-        let name: String = inner.id().chars().map(|c| if c.is_ascii_alphanumeric() || c == '@' || c == '.' { c } else { '_' }).collect();
+        let name: String = inner
+            .id()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '@' || c == '.' { c } else { '_' })
+            .collect();
         let path = dir.join("embeddings").join(format!("{name}.bin"));
         let mut entries = HashMap::new();
         if let Ok(mut file) = std::fs::File::open(&path) {
@@ -41,7 +45,8 @@ impl<'a> CachedEncoder<'a> {
             for chunk in bytes.chunks_exact(record) {
                 let key: Key = chunk[..32].try_into().unwrap_or([0; 32]);
                 let word = |i: usize| u32::from_le_bytes([chunk[i], chunk[i + 1], chunk[i + 2], chunk[i + 3]]);
-                let vector = chunk[40..].chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+                let vector =
+                    chunk[40..].chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
                 entries.insert(key, Embedding { vector, windows: word(32) as usize, tokens: word(36) as usize });
             }
         }
@@ -64,7 +69,11 @@ impl<'a> CachedEncoder<'a> {
             bytes.extend_from_slice(&(e.tokens as u32).to_le_bytes());
             e.vector.iter().for_each(|v| bytes.extend_from_slice(&v.to_le_bytes()));
         }
-        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(|e| Error::io(&self.path, e))?;
         file.write_all(&bytes).map_err(|e| Error::io(&self.path, e))
     }
 }
@@ -82,7 +91,8 @@ impl Encoder for CachedEncoder<'_> {
         let keys: Vec<Key> = texts.iter().map(|t| Sha256::digest(t.as_bytes()).into()).collect();
         let mut entries = self.entries.lock().map_err(|_| Error::Other("embedding cache lock poisoned".into()))?;
         let mut seen = std::collections::HashSet::new();
-        let missing: Vec<usize> = (0..texts.len()).filter(|&i| !entries.contains_key(&keys[i]) && seen.insert(keys[i])).collect();
+        let missing: Vec<usize> =
+            (0..texts.len()).filter(|&i| !entries.contains_key(&keys[i]) && seen.insert(keys[i])).collect();
         if !missing.is_empty() {
             let fresh = self.inner.encode(&missing.iter().map(|&i| texts[i]).collect::<Vec<_>>())?;
             let new: Vec<(Key, &Embedding)> = missing.iter().map(|&i| keys[i]).zip(&fresh).collect();

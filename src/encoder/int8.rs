@@ -209,7 +209,9 @@ mod tests {
     use super::*;
 
     fn matrix(rows: usize, cols: usize, seed: u32) -> Vec<f32> {
-        (0..rows * cols).map(|i| ((i as u32).wrapping_mul(2_654_435_761).wrapping_add(seed) >> 8) as f32 / (1 << 24) as f32 - 0.5).collect()
+        (0..rows * cols)
+            .map(|i| ((i as u32).wrapping_mul(2_654_435_761).wrapping_add(seed) >> 8) as f32 / (1 << 24) as f32 - 0.5)
+            .collect()
     }
 
     #[test]
@@ -223,7 +225,11 @@ mod tests {
                 for j in 0..n {
                     let exact: f32 = (0..k).map(|p| x[i * k + p] * w[j * k + p]).sum();
                     let bound = 0.01 * (k as f32).sqrt();
-                    assert!((y[i * n + j] - exact).abs() < bound, "({m},{k},{n})[{i},{j}]: {} vs {exact}", y[i * n + j]);
+                    assert!(
+                        (y[i * n + j] - exact).abs() < bound,
+                        "({m},{k},{n})[{i},{j}]: {} vs {exact}",
+                        y[i * n + j]
+                    );
                 }
             }
         }
@@ -234,10 +240,15 @@ mod tests {
         let pairs = 40;
         let x: Vec<i16> = (0..MR * 2 * pairs).map(|i| ((i * 37) % 255) as i16 - 127).collect();
         let w: Vec<i16> = (0..NR * 2 * pairs).map(|i| ((i * 91) % 255) as i16 - 127).collect();
-        let (xs, ws): (Vec<f32>, Vec<f32>) = ((1..=MR).map(|s| s as f32).collect(), (1..=NR).map(|s| 1.0 / s as f32).collect());
+        let (xs, ws): (Vec<f32>, Vec<f32>) =
+            ((1..=MR).map(|s| s as f32).collect(), (1..=NR).map(|s| 1.0 / s as f32).collect());
         let portable = portable_tile(&x, &w, &xs, &ws);
         assert_eq!(tile(&x, &w, &xs, &ws, has_avx2()), portable);
-        let first: i32 = (0..pairs).map(|p| i32::from(x[2 * p]) * i32::from(w[2 * p * NR]) + i32::from(x[2 * p + 1]) * i32::from(w[2 * p * NR + 1])).sum();
+        let first: i32 = (0..pairs)
+            .map(|p| {
+                i32::from(x[2 * p]) * i32::from(w[2 * p * NR]) + i32::from(x[2 * p + 1]) * i32::from(w[2 * p * NR + 1])
+            })
+            .sum();
         assert_eq!(portable[0][0], first as f32);
     }
 }

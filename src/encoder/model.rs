@@ -185,7 +185,10 @@ impl BertModel {
         }
         // SAFETY: the file is mmapped read-only; it was verified and is not modified while in use.
         let (vb, file) = unsafe {
-            (VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &Device::Cpu)?, MmapedSafetensors::new(weights)?)
+            (
+                VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &Device::Cpu)?,
+                MmapedSafetensors::new(weights)?,
+            )
         };
         let embeddings = Embeddings::load(vb.pp("embeddings"), file, cfg)?;
         let layers = (0..cfg.num_hidden_layers)

@@ -55,11 +55,11 @@ fn f32_slice<'t>(storage: &'t Storage, layout: &Layout) -> Result<&'t [f32]> {
     }
 }
 
-/// Splits `(rows, dims)` from a rank-2 layout.
-fn rows_cols(layout: &Layout) -> Result<(usize, usize)> {
-    match layout.shape().dims() {
-        &[rows, cols] => Ok((rows, cols)),
-        dims => bail!("expected a matrix, got shape {dims:?}"),
+/// A custom op's input: a contiguous f32 matrix, with its rows and columns.
+fn matrix<'t>(storage: &'t CpuStorage, layout: &Layout) -> Result<(&'t [f32], usize, usize)> {
+    match (storage, layout.contiguous_offsets(), layout.shape().dims()) {
+        (CpuStorage::F32(data), Some((start, end)), &[rows, cols]) => Ok((&data[start..end], rows, cols)),
+        (_, _, dims) => bail!("expected a contiguous f32 matrix, got shape {dims:?}"),
     }
 }
 
@@ -73,12 +73,43 @@ fn parallelism() -> Parallelism {
 /// `dst = a·bᵀ` (row-major `a: (m, k)`, `b: (n, k)`, `dst: (m, n)`) with explicit row strides, so
 /// heads can be read straight out of the fused QKV rows.
 #[allow(clippy::too_many_arguments)]
-fn gemm_abt(m: usize, n: usize, k: usize, a: &[f32], a_rs: usize, b: &[f32], b_rs: usize, dst: *mut f32, dst_rs: usize, par: Parallelism) {
+fn gemm_abt(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    a_rs: usize,
+    b: &[f32],
+    b_rs: usize,
+    dst: *mut f32,
+    dst_rs: usize,
+    par: Parallelism,
+) {
     assert!(m == 0 || a.len() >= (m - 1) * a_rs + k);
     assert!(n == 0 || b.len() >= (n - 1) * b_rs + k);
     // SAFETY: the asserts bound every read; callers hand a `dst` valid for `m` rows of `dst_rs`.
     unsafe {
-        gemm::gemm(m, n, k, dst, 1, dst_rs as isize, false, a.as_ptr(), 1, a_rs as isize, b.as_ptr(), b_rs as isize, 1, 0.0, 1.0, false, false, false, par);
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst,
+            1,
+            dst_rs as isize,
+            false,
+            a.as_ptr(),
+            1,
+            a_rs as isize,
+            b.as_ptr(),
+            b_rs as isize,
+            1,
+            0.0,
+            1.0,
+            false,
+            false,
+            false,
+            par,
+        );
     }
 }
 
@@ -88,11 +119,7 @@ impl CustomOp1 for LinearOp<'_> {
     }
 
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
-        let (rows, inner) = rows_cols(layout)?;
-        let x = match (storage, layout.contiguous_offsets()) {
-            (CpuStorage::F32(data), Some((start, end))) => &data[start..end],
-            _ => bail!("linear: expected a contiguous f32 input"),
-        };
+        let (x, rows, inner) = matrix(storage, layout)?;
         let out = self.bias.len();
         let mut y = vec![0.0f32; rows * out];
         match self.weights {
@@ -155,7 +182,7 @@ impl SharedOut {
 }
 // SAFETY: every task writes a disjoint (sequence, head) block of the buffer.
 unsafe impl Send for SharedOut {}
-// SAFETY: as above; the pointer itself is never written through from two tasks at one place.
+// SAFETY: as above: no two tasks touch the same element.
 unsafe impl Sync for SharedOut {}
 
 impl CustomOp1 for Attention<'_> {
@@ -164,13 +191,12 @@ impl CustomOp1 for Attention<'_> {
     }
 
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
-        let (tokens, width) = rows_cols(layout)?;
-        let qkv = match (storage, layout.contiguous_offsets()) {
-            (CpuStorage::F32(data), Some((start, end))) => &data[start..end],
-            _ => bail!("attention: expected a contiguous f32 input"),
-        };
+        let (qkv, tokens, width) = matrix(storage, layout)?;
         let hidden = width / 3;
-        if !width.is_multiple_of(3) || !hidden.is_multiple_of(self.heads) || self.lengths.iter().sum::<usize>() != tokens {
+        if !width.is_multiple_of(3)
+            || !hidden.is_multiple_of(self.heads)
+            || self.lengths.iter().sum::<usize>() != tokens
+        {
             bail!("attention: {tokens}×{width} does not fit {} heads over {:?}", self.heads, self.lengths);
         }
         let head_dim = hidden / self.heads;
@@ -190,10 +216,30 @@ impl CustomOp1 for Attention<'_> {
             math::softmax_rows(&mut scores, len);
             // SAFETY: rows `start..start + len`, columns of head `h`: this task's block alone.
             let out = unsafe { dst.at(start * hidden + h * head_dim) };
-            // out = P·V, with V read column-wise as the `b` of `a·bᵀ` (row stride 1, column stride `width`).
+            // out = P·V, V's rows read `width` apart straight out of the QKV rows.
             // SAFETY: `v` holds `len` rows of `width`; `out` is valid for `len` rows of `hidden`.
             unsafe {
-                gemm::gemm(len, head_dim, len, out, 1, hidden as isize, false, scores.as_ptr(), 1, len as isize, v.as_ptr(), 1, width as isize, 0.0, 1.0, false, false, false, Parallelism::None);
+                gemm::gemm(
+                    len,
+                    head_dim,
+                    len,
+                    out,
+                    1,
+                    hidden as isize,
+                    false,
+                    scores.as_ptr(),
+                    1,
+                    len as isize,
+                    v.as_ptr(),
+                    1,
+                    width as isize,
+                    0.0,
+                    1.0,
+                    false,
+                    false,
+                    false,
+                    Parallelism::None,
+                );
             }
         });
         Ok((CpuStorage::F32(out), Shape::from((tokens, hidden))))

@@ -88,7 +88,12 @@ pub fn compare(
     let labels = spec.label_names();
     let gold = items
         .iter()
-        .map(|a| spec.index_of(&a.label).ok_or_else(|| Error::Input { input: a.doc.path.clone(), message: format!("label {:?} is not in spec {}", a.label, spec.name) }))
+        .map(|a| {
+            spec.index_of(&a.label).ok_or_else(|| Error::Input {
+                input: a.doc.path.clone(),
+                message: format!("label {:?} is not in spec {}", a.label, spec.name),
+            })
+        })
         .collect::<Result<Vec<_>>>()?;
     let articles: Vec<Article<'_>> = items
         .iter()
@@ -100,7 +105,8 @@ pub fn compare(
         let start = Instant::now();
         let predictions = articles.iter().map(|a| c.classifier.classify(a)).collect::<Result<Vec<_>>>()?;
         let seconds = start.elapsed().as_secs_f64() + if c.uses_encoder { embed_seconds } else { 0.0 };
-        let pred: Vec<usize> = predictions.iter().map(|p| spec.index_of(&p.label).unwrap_or(spec.neutral_index())).collect();
+        let pred: Vec<usize> =
+            predictions.iter().map(|p| spec.index_of(&p.label).unwrap_or(spec.neutral_index())).collect();
         let report = ClassificationReport::compute(&labels, &gold, &pred)?.with_polar(spec.polar_indices())?;
         systems.push(SystemResult {
             name: c.classifier.name().to_string(),
@@ -114,7 +120,11 @@ pub fn compare(
     Ok(CompareReport { data, n: items.len(), labels, embed_seconds, systems, summaries })
 }
 
-fn summary_quality(summarizer: &dyn Summarizer, items: &[&LabelledArticle], articles: &[Article<'_>]) -> Result<SummaryResult> {
+fn summary_quality(
+    summarizer: &dyn Summarizer,
+    items: &[&LabelledArticle],
+    articles: &[Article<'_>],
+) -> Result<SummaryResult> {
     let options = SummaryOptions::default();
     let (mut r1, mut r2, mut rl, mut with_refs) = (0.0, 0.0, 0.0, 0usize);
     let (mut cov, mut red, mut comp) = (0.0, 0.0, 0.0);
@@ -124,14 +134,16 @@ fn summary_quality(summarizer: &dyn Summarizer, items: &[&LabelledArticle], arti
             let r = rouge(&summary.text, reference);
             (r1, r2, rl, with_refs) = (r1 + r.rouge1, r2 + r.rouge2, rl + r.rouge_l, with_refs + 1);
         }
-        let rows: Vec<&[f32]> = summary.sentences.iter().filter_map(|&i| article.sentence_vectors.get(i).map(Vec::as_slice)).collect();
+        let rows: Vec<&[f32]> =
+            summary.sentences.iter().filter_map(|&i| article.sentence_vectors.get(i).map(Vec::as_slice)).collect();
         if !rows.is_empty() {
             let mut centroid = mean_rows(&rows, None)?;
             normalize(&mut centroid);
             cov += coverage(&centroid, article.doc_vector) as f64;
             red += redundancy(&rows) as f64;
         }
-        comp += compression_ratio(summary.text.split_whitespace().count(), article.doc.text.split_whitespace().count()) as f64;
+        comp += compression_ratio(summary.text.split_whitespace().count(), article.doc.text.split_whitespace().count())
+            as f64;
     }
     let n = items.len().max(1) as f64;
     let mean_ref = |total: f64| (with_refs > 0).then(|| total / with_refs as f64);

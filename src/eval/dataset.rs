@@ -64,7 +64,12 @@ impl LabelledSet {
                 let path = dir.join(format!("{}.txt", line.id));
                 let raw = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
                 let doc = document_from_text(&line.id, &path.display().to_string(), &raw)?;
-                Ok(LabelledArticle { doc, reference_summary: summaries.get(&line.id).cloned(), label: line.label, split: line.split })
+                Ok(LabelledArticle {
+                    doc,
+                    reference_summary: summaries.get(&line.id).cloned(),
+                    label: line.label,
+                    split: line.split,
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(LabelledSet { dir: dir.to_path_buf(), items })
@@ -82,7 +87,8 @@ fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(n, l)| {
-            serde_json::from_str(l).map_err(|e| Error::Input { input: format!("{}:{}", path.display(), n + 1), message: e.to_string() })
+            serde_json::from_str(l)
+                .map_err(|e| Error::Input { input: format!("{}:{}", path.display(), n + 1), message: e.to_string() })
         })
         .collect()
 }
@@ -94,7 +100,11 @@ mod tests {
     #[test]
     fn loads_labels_texts_splits_and_summaries() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("labels.jsonl"), "{\"id\":\"a\",\"label\":\"neutral\",\"split\":\"dev\"}\n{\"id\":\"b\",\"label\":\"pro-Kabul\"}\n").unwrap();
+        std::fs::write(
+            dir.path().join("labels.jsonl"),
+            "{\"id\":\"a\",\"label\":\"neutral\",\"split\":\"dev\"}\n{\"id\":\"b\",\"label\":\"pro-Kabul\"}\n",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("summaries.jsonl"), "{\"id\":\"a\",\"summary\":\"S.\"}\n").unwrap();
         std::fs::write(dir.path().join("a.txt"), "Title A\n\nBody of a. Second sentence here.\n").unwrap();
         std::fs::write(dir.path().join("b.txt"), "Title B\n\nBody of b.\n").unwrap();

@@ -60,28 +60,14 @@ impl ClassificationReport {
             .enumerate()
             .map(|(c, label)| {
                 let (precision, recall, f1, support) = class_prf(&confusion, c);
-                ClassMetrics {
-                    label: label.clone(),
-                    precision,
-                    recall,
-                    f1,
-                    support,
-                }
+                ClassMetrics { label: label.clone(), precision, recall, f1, support }
             })
             .collect();
-        let polar = labels
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| !l.eq_ignore_ascii_case("neutral"))
-            .map(|(i, _)| i)
-            .collect();
+        let polar =
+            labels.iter().enumerate().filter(|(_, l)| !l.eq_ignore_ascii_case("neutral")).map(|(i, _)| i).collect();
         let report = Self {
             n,
-            accuracy: if n == 0 {
-                0.0
-            } else {
-                correct as f64 / n as f64
-            },
+            accuracy: if n == 0 { 0.0 } else { correct as f64 / n as f64 },
             macro_f1: macro_from_confusion(&confusion),
             f_avg: 0.0,
             polar: Vec::new(),
@@ -94,10 +80,7 @@ impl ClassificationReport {
     /// Sets the polar classes (indices into the labels) and recomputes `f_avg` over them.
     pub fn with_polar(mut self, polar: Vec<usize>) -> Result<Self> {
         if let Some(&bad) = polar.iter().find(|&&c| c >= self.per_class.len()) {
-            return Err(Error::Other(format!(
-                "polar class {bad} out of range for {} labels",
-                self.per_class.len()
-            )));
+            return Err(Error::Other(format!("polar class {bad} out of range for {} labels", self.per_class.len())));
         }
         self.f_avg = if polar.is_empty() {
             self.macro_f1
@@ -111,17 +94,9 @@ impl ClassificationReport {
 
 /// `confusion[gold][pred]` counts over `n_classes` classes; fails on length mismatch or an
 /// out-of-range index.
-pub fn confusion_matrix(
-    gold: &[usize],
-    pred: &[usize],
-    n_classes: usize,
-) -> Result<Vec<Vec<usize>>> {
+pub fn confusion_matrix(gold: &[usize], pred: &[usize], n_classes: usize) -> Result<Vec<Vec<usize>>> {
     if gold.len() != pred.len() {
-        return Err(Error::Other(format!(
-            "{} gold labels but {} predictions",
-            gold.len(),
-            pred.len()
-        )));
+        return Err(Error::Other(format!("{} gold labels but {} predictions", gold.len(), pred.len())));
     }
     let mut m = vec![vec![0usize; n_classes]; n_classes];
     for (i, (&g, &p)) in gold.iter().zip(pred).enumerate() {
@@ -137,9 +112,7 @@ pub fn confusion_matrix(
 
 /// Macro-F1 of `pred` against `gold` over `n_classes` classes (see the module conventions).
 pub fn macro_f1(gold: &[usize], pred: &[usize], n_classes: usize) -> Result<f64> {
-    Ok(macro_from_confusion(&confusion_matrix(
-        gold, pred, n_classes,
-    )?))
+    Ok(macro_from_confusion(&confusion_matrix(gold, pred, n_classes)?))
 }
 
 /// Precision, recall, F1 and support of class `c`.
@@ -147,21 +120,9 @@ fn class_prf(m: &[Vec<usize>], c: usize) -> (f64, f64, f64, usize) {
     let tp = m[c][c] as f64;
     let support: usize = m[c].iter().sum();
     let predicted: usize = m.iter().map(|row| row[c]).sum();
-    let precision = if predicted == 0 {
-        0.0
-    } else {
-        tp / predicted as f64
-    };
-    let recall = if support == 0 {
-        0.0
-    } else {
-        tp / support as f64
-    };
-    let f1 = if precision + recall == 0.0 {
-        0.0
-    } else {
-        2.0 * precision * recall / (precision + recall)
-    };
+    let precision = if predicted == 0 { 0.0 } else { tp / predicted as f64 };
+    let recall = if support == 0 { 0.0 } else { tp / support as f64 };
+    let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
     (precision, recall, f1, support)
 }
 
@@ -192,9 +153,7 @@ pub fn bootstrap_macro_f1(
 ) -> Result<(f64, f64)> {
     confusion_matrix(gold, pred, n_classes)?;
     if gold.is_empty() || iterations == 0 {
-        return Err(Error::Other(
-            "bootstrap needs at least one example and one iteration".into(),
-        ));
+        return Err(Error::Other("bootstrap needs at least one example and one iteration".into()));
     }
     let mut rng = SplitMix64::new(seed);
     let mut scores = Vec::with_capacity(iterations);
@@ -264,17 +223,8 @@ impl CvScores {
     pub fn new(fold_macro_f1: Vec<f64>, oof_pred: Vec<usize>) -> Self {
         let k = fold_macro_f1.len().max(1) as f64;
         let mean = fold_macro_f1.iter().sum::<f64>() / k;
-        let var = fold_macro_f1
-            .iter()
-            .map(|f| (f - mean).powi(2))
-            .sum::<f64>()
-            / k;
-        Self {
-            fold_macro_f1,
-            mean_macro_f1: mean,
-            std_macro_f1: var.sqrt(),
-            oof_pred,
-        }
+        let var = fold_macro_f1.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / k;
+        Self { fold_macro_f1, mean_macro_f1: mean, std_macro_f1: var.sqrt(), oof_pred }
     }
 }
 
@@ -341,9 +291,7 @@ mod tests {
     use super::*;
 
     fn labels() -> Vec<String> {
-        ["pro-islamabad", "pro-kabul", "neutral"]
-            .map(String::from)
-            .to_vec()
+        ["pro-islamabad", "pro-kabul", "neutral"].map(String::from).to_vec()
     }
 
     fn close(a: f64, b: f64) -> bool {
@@ -358,10 +306,7 @@ mod tests {
         let r = ClassificationReport::compute(&labels(), &gold, &pred).unwrap();
         assert_eq!(r.n, 8);
         assert!(close(r.accuracy, 5.0 / 8.0));
-        assert_eq!(
-            r.confusion,
-            vec![vec![2, 1, 0], vec![0, 1, 1], vec![1, 0, 2]]
-        );
+        assert_eq!(r.confusion, vec![vec![2, 1, 0], vec![0, 1, 1], vec![1, 0, 2]]);
         // class 0: P 2/3 R 2/3 F 2/3; class 1: P 1/2 R 1/2 F 1/2; class 2: P 2/3 R 2/3 F 2/3.
         assert!(close(r.per_class[0].f1, 2.0 / 3.0));
         assert!(close(r.per_class[1].precision, 0.5));
@@ -394,19 +339,13 @@ mod tests {
     #[test]
     fn bootstrap_is_deterministic_and_brackets_the_score() {
         let gold: Vec<usize> = (0..60).map(|i| i % 3).collect();
-        let pred: Vec<usize> = gold
-            .iter()
-            .enumerate()
-            .map(|(i, &g)| if i % 5 == 0 { (g + 1) % 3 } else { g })
-            .collect();
+        let pred: Vec<usize> =
+            gold.iter().enumerate().map(|(i, &g)| if i % 5 == 0 { (g + 1) % 3 } else { g }).collect();
         let point = macro_f1(&gold, &pred, 3).unwrap();
         let a = bootstrap_macro_f1(&gold, &pred, 3, 500, 7).unwrap();
         let b = bootstrap_macro_f1(&gold, &pred, 3, 500, 7).unwrap();
         assert_eq!(a, b);
-        assert!(
-            a.0 <= point && point <= a.1 && a.0 < a.1,
-            "{a:?} vs {point}"
-        );
+        assert!(a.0 <= point && point <= a.1 && a.0 < a.1, "{a:?} vs {point}");
         assert_ne!(a, bootstrap_macro_f1(&gold, &pred, 3, 500, 8).unwrap());
         assert!(bootstrap_macro_f1(&[], &[], 3, 10, 0).is_err());
         assert!(bootstrap_macro_f1(&gold, &pred, 3, 0, 0).is_err());
@@ -431,9 +370,7 @@ mod tests {
         let folds = stratified_folds(&labels, 2, 3).unwrap();
         assert_eq!(folds, stratified_folds(&labels, 2, 3).unwrap());
         for class in 0..3 {
-            let in0 = (0..10)
-                .filter(|&i| labels[i] == class && folds[i] == 0)
-                .count();
+            let in0 = (0..10).filter(|&i| labels[i] == class && folds[i] == 0).count();
             assert_eq!(in0 * 2, labels.iter().filter(|&&y| y == class).count());
         }
         assert!(stratified_folds(&labels, 1, 0).is_err());

@@ -28,11 +28,7 @@ pub fn rouge(candidate: &str, reference: &str) -> RougeScores {
     let stemmer = Stemmer::create(Algorithm::English);
     let cand = tokenize(candidate, &stemmer);
     let refr = tokenize(reference, &stemmer);
-    RougeScores {
-        rouge1: ngram_f1(&cand, &refr, 1),
-        rouge2: ngram_f1(&cand, &refr, 2),
-        rouge_l: lcs_f1(&cand, &refr),
-    }
+    RougeScores { rouge1: ngram_f1(&cand, &refr, 1), rouge2: ngram_f1(&cand, &refr, 2), rouge_l: lcs_f1(&cand, &refr) }
 }
 
 /// Lowercased `[a-z0-9]+` runs, stemmed when longer than three characters.
@@ -40,13 +36,7 @@ fn tokenize(text: &str, stemmer: &Stemmer) -> Vec<String> {
     text.to_lowercase()
         .split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
         .filter(|t| !t.is_empty())
-        .map(|t| {
-            if t.len() > 3 {
-                stemmer.stem(t).into_owned()
-            } else {
-                t.to_owned()
-            }
-        })
+        .map(|t| if t.len() > 3 { stemmer.stem(t).into_owned() } else { t.to_owned() })
         .collect()
 }
 
@@ -73,10 +63,7 @@ fn ngrams(tokens: &[String], n: usize) -> HashMap<&[String], usize> {
 /// ROUGE-N F1: clipped n-gram overlap.
 fn ngram_f1(cand: &[String], refr: &[String], n: usize) -> f64 {
     let (c, r) = (ngrams(cand, n), ngrams(refr, n));
-    let overlap = c
-        .iter()
-        .map(|(g, &k)| k.min(r.get(g).copied().unwrap_or(0)))
-        .sum();
+    let overlap = c.iter().map(|(g, &k)| k.min(r.get(g).copied().unwrap_or(0))).sum();
     f1(overlap, c.values().sum(), r.values().sum())
 }
 
@@ -90,11 +77,7 @@ fn lcs_f1(cand: &[String], refr: &[String]) -> f64 {
     let mut cur = vec![0usize; refr.len() + 1];
     for c in cand {
         for (j, r) in refr.iter().enumerate() {
-            cur[j + 1] = if c == r {
-                prev[j] + 1
-            } else {
-                prev[j + 1].max(cur[j])
-            };
+            cur[j + 1] = if c == r { prev[j] + 1 } else { prev[j + 1].max(cur[j]) };
         }
         std::mem::swap(&mut prev, &mut cur);
     }
@@ -114,10 +97,7 @@ mod tests {
         // rouge-score README: target "The quick brown fox jumps over the lazy dog",
         // prediction "The quick brown dog jumps on the log." → rouge1 F 0.7058824,
         // rougeL P 0.625 R 0.5555556 F 0.5882353.
-        let s = rouge(
-            "The quick brown dog jumps on the log.",
-            "The quick brown fox jumps over the lazy dog",
-        );
+        let s = rouge("The quick brown dog jumps on the log.", "The quick brown fox jumps over the lazy dog");
         assert!(close(s.rouge1, 0.705_882_4), "{s:?}");
         // bigrams: 2 shared (the quick, quick brown) of 7 candidate and 8 reference → 4/15.
         assert!(close(s.rouge2, 4.0 / 15.0), "{s:?}");
@@ -126,36 +106,12 @@ mod tests {
 
     #[test]
     fn identical_and_disjoint() {
-        let s = rouge(
-            "Pakistan and Afghanistan talk",
-            "pakistan AND afghanistan talk!",
-        );
-        assert_eq!(
-            s,
-            RougeScores {
-                rouge1: 1.0,
-                rouge2: 1.0,
-                rouge_l: 1.0
-            }
-        );
+        let s = rouge("Pakistan and Afghanistan talk", "pakistan AND afghanistan talk!");
+        assert_eq!(s, RougeScores { rouge1: 1.0, rouge2: 1.0, rouge_l: 1.0 });
         let s = rouge("alpha beta", "gamma delta");
-        assert_eq!(
-            s,
-            RougeScores {
-                rouge1: 0.0,
-                rouge2: 0.0,
-                rouge_l: 0.0
-            }
-        );
+        assert_eq!(s, RougeScores { rouge1: 0.0, rouge2: 0.0, rouge_l: 0.0 });
         let s = rouge("", "anything at all");
-        assert_eq!(
-            s,
-            RougeScores {
-                rouge1: 0.0,
-                rouge2: 0.0,
-                rouge_l: 0.0
-            }
-        );
+        assert_eq!(s, RougeScores { rouge1: 0.0, rouge2: 0.0, rouge_l: 0.0 });
     }
 
     #[test]
@@ -163,10 +119,7 @@ mod tests {
         // "talks" and "talking" both stem to "talk".
         assert!(close(rouge("talks resumed", "talking resumed").rouge1, 1.0));
         // Short tokens are not stemmed: "was" stays "was".
-        assert_eq!(
-            tokenize("was borders", &Stemmer::create(Algorithm::English)),
-            vec!["was", "border"]
-        );
+        assert_eq!(tokenize("was borders", &Stemmer::create(Algorithm::English)), vec!["was", "border"]);
         // Candidate "the the the" vs reference "the cat": overlap clipped to 1 → P 1/3, R 1/2, F 0.4.
         assert!(close(rouge("the the the", "the cat").rouge1, 0.4));
     }

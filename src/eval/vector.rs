@@ -9,18 +9,12 @@ use crate::{Error, Result};
 ///
 /// Both should have the same length; if they do not, only the common prefix is used.
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter()
-        .zip(b)
-        .map(|(&x, &y)| f64::from(x) * f64::from(y))
-        .sum::<f64>() as f32
+    a.iter().zip(b).map(|(&x, &y)| f64::from(x) * f64::from(y)).sum::<f64>() as f32
 }
 
 /// Euclidean (L2) norm of `a`.
 pub fn norm(a: &[f32]) -> f32 {
-    a.iter()
-        .map(|&x| f64::from(x) * f64::from(x))
-        .sum::<f64>()
-        .sqrt() as f32
+    a.iter().map(|&x| f64::from(x) * f64::from(x)).sum::<f64>().sqrt() as f32
 }
 
 /// Cosine similarity of `a` and `b`, in `[-1, 1]`; `0.0` when either vector is all zeros.
@@ -62,16 +56,10 @@ pub fn mean_rows<R: AsRef<[f32]>>(rows: &[R], weights: Option<&[f32]>) -> Result
     let dim = first.as_ref().len();
     if let Some(w) = weights {
         if w.len() != rows.len() {
-            return Err(Error::Other(format!(
-                "mean_rows: {} weights for {} rows",
-                w.len(),
-                rows.len()
-            )));
+            return Err(Error::Other(format!("mean_rows: {} weights for {} rows", w.len(), rows.len())));
         }
         if w.iter().any(|&x| x.is_nan() || x < 0.0) {
-            return Err(Error::Other(
-                "mean_rows: weights must be non-negative numbers".into(),
-            ));
+            return Err(Error::Other("mean_rows: weights must be non-negative numbers".into()));
         }
     }
     let mut acc = vec![0f64; dim];
@@ -79,10 +67,7 @@ pub fn mean_rows<R: AsRef<[f32]>>(rows: &[R], weights: Option<&[f32]>) -> Result
     for (i, row) in rows.iter().enumerate() {
         let row = row.as_ref();
         if row.len() != dim {
-            return Err(Error::Other(format!(
-                "mean_rows: row {i} has {} values, row 0 has {dim}",
-                row.len()
-            )));
+            return Err(Error::Other(format!("mean_rows: row {i} has {} values, row 0 has {dim}", row.len())));
         }
         let w = weights.map_or(1.0, |w| f64::from(w[i]));
         total += w;

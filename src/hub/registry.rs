@@ -85,10 +85,8 @@ impl Registry {
 
     /// Parses registry TOML; `origin` names the source in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
-        let registry: Registry = toml::from_str(text).map_err(|e| Error::Config {
-            path: PathBuf::from(origin),
-            message: e.to_string(),
-        })?;
+        let registry: Registry =
+            toml::from_str(text).map_err(|e| Error::Config { path: PathBuf::from(origin), message: e.to_string() })?;
         if registry.models.is_empty() {
             return Err(Error::Config { path: PathBuf::from(origin), message: "no [[model]] entries".into() });
         }

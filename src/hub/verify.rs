@@ -47,10 +47,8 @@ pub struct Verifier {
 impl Verifier {
     /// Opens (or starts) the stamp file at `stamp_path`; a damaged stamp file is simply ignored.
     pub fn open(stamp_path: PathBuf) -> Self {
-        let stamps = std::fs::read_to_string(&stamp_path)
-            .ok()
-            .and_then(|s| serde_json::from_str(&s).ok())
-            .unwrap_or_default();
+        let stamps =
+            std::fs::read_to_string(&stamp_path).ok().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
         Verifier { stamp_path, stamps, dirty: false }
     }
 

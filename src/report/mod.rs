@@ -100,7 +100,12 @@ impl ArticleRecord {
                 .stance
                 .evidence
                 .iter()
-                .map(|e| EvidenceRecord { side: e.side.clone(), sentence: e.sentence.clone(), index: e.index, score: (e.score * 10_000.0).round() / 10_000.0 })
+                .map(|e| EvidenceRecord {
+                    side: e.side.clone(),
+                    sentence: e.sentence.clone(),
+                    index: e.index,
+                    score: (e.score * 10_000.0).round() / 10_000.0,
+                })
                 .collect(),
             summary: result.summary.text.clone(),
             summary_sentences: result.summary.sentences.clone(),

@@ -78,8 +78,17 @@ impl Renderer for Csv {
         match record {
             Record::Article(a) => {
                 let confidence = a.probabilities.0.iter().map(|(_, p)| *p).fold(0.0f32, f32::max);
-                let probabilities = a.probabilities.0.iter().map(|(l, p)| format!("{l}={p:.4}")).collect::<Vec<_>>().join(";");
-                w.write_record([&a.id, &a.path, &a.stance, &format!("{confidence:.4}"), &probabilities, &a.summary, ""])?;
+                let probabilities =
+                    a.probabilities.0.iter().map(|(l, p)| format!("{l}={p:.4}")).collect::<Vec<_>>().join(";");
+                w.write_record([
+                    &a.id,
+                    &a.path,
+                    &a.stance,
+                    &format!("{confidence:.4}"),
+                    &probabilities,
+                    &a.summary,
+                    "",
+                ])?;
             }
             Record::Error(e) => w.write_record([&e.id, &e.path, "", "", "", "", &e.error])?,
         }
@@ -110,9 +119,23 @@ impl Renderer for Table {
         match record {
             Record::Article(a) => {
                 let confidence = a.probabilities.0.iter().map(|(_, p)| *p).fold(0.0f32, f32::max);
-                writeln!(out, "{:<ID_WIDTH$} {:<STANCE_WIDTH$} {:>5.2}  {}", cut(&a.id, ID_WIDTH), a.stance, confidence, cut(&a.summary, rest))
+                writeln!(
+                    out,
+                    "{:<ID_WIDTH$} {:<STANCE_WIDTH$} {:>5.2}  {}",
+                    cut(&a.id, ID_WIDTH),
+                    a.stance,
+                    confidence,
+                    cut(&a.summary, rest)
+                )
             }
-            Record::Error(e) => writeln!(out, "{:<ID_WIDTH$} {:<STANCE_WIDTH$} {:>5}  {}", cut(&e.id, ID_WIDTH), "ERROR", "", cut(&e.error, rest)),
+            Record::Error(e) => writeln!(
+                out,
+                "{:<ID_WIDTH$} {:<STANCE_WIDTH$} {:>5}  {}",
+                cut(&e.id, ID_WIDTH),
+                "ERROR",
+                "",
+                cut(&e.error, rest)
+            ),
         }
     }
 
@@ -143,7 +166,11 @@ mod tests {
                 path: "a1.txt".into(),
                 title: Some("T".into()),
                 stance: "neutral".into(),
-                probabilities: LabelProbabilities(vec![("pro-Islamabad".into(), 0.2), ("pro-Kabul".into(), 0.1), ("neutral".into(), 0.7)]),
+                probabilities: LabelProbabilities(vec![
+                    ("pro-Islamabad".into(), 0.2),
+                    ("pro-Kabul".into(), 0.1),
+                    ("neutral".into(), 0.7),
+                ]),
                 evidence: vec![],
                 summary: "A summary, with a comma.".into(),
                 summary_sentences: vec![0],

@@ -45,7 +45,8 @@ impl BagOfWords {
     pub fn load(dir: &Path, spec: &Spec) -> Result<Self> {
         let (json, weights) = Self::paths(dir, spec);
         let text = std::fs::read_to_string(&json).map_err(|e| Error::io(&json, e))?;
-        let file: BagOfWordsFile = serde_json::from_str(&text).map_err(|e| Error::Config { path: json.clone(), message: e.to_string() })?;
+        let file: BagOfWordsFile =
+            serde_json::from_str(&text).map_err(|e| Error::Config { path: json.clone(), message: e.to_string() })?;
         file.card.check_labels(&spec.label_names(), &json)?;
         let head = LinearHead::load_file(&weights, &Device::Cpu)?;
         Ok(BagOfWords { spec: spec.clone(), vectorizer: file.vectorizer, head })
@@ -59,7 +60,8 @@ impl BagOfWords {
         }
         let (json, _) = Self::paths(dir, spec);
         let text = std::fs::read_to_string(&json).map_err(|e| Error::io(&json, e))?;
-        let file: CardOnly = serde_json::from_str(&text).map_err(|e| Error::Config { path: json.clone(), message: e.to_string() })?;
+        let file: CardOnly =
+            serde_json::from_str(&text).map_err(|e| Error::Config { path: json.clone(), message: e.to_string() })?;
         Ok(file.card)
     }
 

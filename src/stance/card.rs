@@ -52,7 +52,10 @@ impl ModelCard {
         if self.labels != labels {
             return Err(Error::Config {
                 path: path.to_path_buf(),
-                message: format!("trained for labels {:?}, but the spec has {:?}; retrain with `stance train`", self.labels, labels),
+                message: format!(
+                    "trained for labels {:?}, but the spec has {:?}; retrain with `stance train`",
+                    self.labels, labels
+                ),
             });
         }
         Ok(())

@@ -25,14 +25,20 @@ pub enum FeatureGroup {
 }
 
 /// Features of one article, given the groups wanted and (for `Words`) the baseline's probabilities.
-pub fn features(groups: &[FeatureGroup], scorer: &ExemplarScorer, article: &Article<'_>, word_probs: Option<&[f32]>) -> Result<Vec<f32>> {
+pub fn features(
+    groups: &[FeatureGroup],
+    scorer: &ExemplarScorer,
+    article: &Article<'_>,
+    word_probs: Option<&[f32]>,
+) -> Result<Vec<f32>> {
     let mut out = Vec::new();
     for group in groups {
         match group {
             FeatureGroup::Embedding => out.extend_from_slice(article.doc_vector),
             FeatureGroup::Evidence => out.extend(scorer.evidence_features(article, &scorer.side_evidence(article))),
             FeatureGroup::Words => {
-                let probs = word_probs.ok_or_else(|| Error::Other("the words feature needs the bag-of-words baseline".into()))?;
+                let probs = word_probs
+                    .ok_or_else(|| Error::Other("the words feature needs the bag-of-words baseline".into()))?;
                 // Log-probabilities: a linear layer combines them like logits.
                 out.extend(probs.iter().map(|p| p.max(1e-6).ln()));
             }
@@ -77,7 +83,8 @@ impl TrainedHead {
         let spec = scorer.spec().clone();
         let (json, weights) = Self::paths(dir, &spec);
         let text = std::fs::read_to_string(&json).map_err(|e| Error::io(&json, e))?;
-        let file: HeadFile = serde_json::from_str(&text).map_err(|e| Error::Config { path: json.clone(), message: e.to_string() })?;
+        let file: HeadFile =
+            serde_json::from_str(&text).map_err(|e| Error::Config { path: json.clone(), message: e.to_string() })?;
         file.card.check_labels(&spec.label_names(), &json)?;
         let words = if file.groups.contains(&FeatureGroup::Words) { Some(BagOfWords::load(dir, &spec)?) } else { None };
         let head = LinearHead::load_file(&weights, &Device::Cpu)?;

@@ -33,14 +33,8 @@ struct Scaler {
 impl Scaler {
     fn load(vb: VarBuilder, in_dim: usize) -> Result<Self> {
         let (mean, std) = (vb.get(in_dim, "mean")?, vb.get(in_dim, "std")?);
-        if std
-            .to_vec1::<f32>()?
-            .iter()
-            .any(|&s| !(s.is_finite() && s > 0.0))
-        {
-            return Err(Error::Other(
-                "scaler.std must be finite and positive".into(),
-            ));
+        if std.to_vec1::<f32>()?.iter().any(|&s| !(s.is_finite() && s > 0.0)) {
+            return Err(Error::Other("scaler.std must be finite and positive".into()));
         }
         Ok(Self { mean, std })
     }
@@ -64,12 +58,7 @@ impl LinearHead {
     pub fn load(vb: VarBuilder, in_dim: usize, n_classes: usize) -> Result<Self> {
         let scaler = Scaler::load(vb.pp("scaler"), in_dim)?;
         let classifier = candle_nn::linear(in_dim, n_classes, vb.pp("classifier"))?;
-        Ok(Self {
-            scaler,
-            classifier,
-            in_dim,
-            n_classes,
-        })
+        Ok(Self { scaler, classifier, in_dim, n_classes })
     }
 
     /// Logits `[batch, n_classes]` for feature rows `[batch, in_dim]`.
@@ -99,11 +88,7 @@ impl LinearHead {
 
     /// The most probable class of each feature row.
     pub fn predict(&self, rows: &[Vec<f32>]) -> Result<Vec<usize>> {
-        Ok(self
-            .predict_proba(rows)?
-            .iter()
-            .map(|p| argmax(p))
-            .collect())
+        Ok(self.predict_proba(rows)?.iter().map(|p| argmax(p)).collect())
     }
 
     /// Writes the four tensors to a safetensors file.
@@ -126,10 +111,7 @@ impl LinearHead {
     /// is needed and a file changed on disk afterwards cannot affect the loaded head.
     pub fn load_file(path: impl AsRef<Path>, device: &Device) -> Result<Self> {
         let path = path.as_ref();
-        let bad = |message: String| Error::Config {
-            path: path.into(),
-            message,
-        };
+        let bad = |message: String| Error::Config { path: path.into(), message };
         let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let tensors = candle_core::safetensors::load_buffer(&data, device)
             .map_err(|e| bad(format!("not a safetensors file: {e}")))?;
@@ -177,12 +159,7 @@ impl Default for TrainConfig {
 
 /// Fits a [`LinearHead`] on CPU by minimising (optionally class-weighted) cross-entropy with
 /// AdamW, starting from zero weights so that training is deterministic.
-pub fn train(
-    features: &[Vec<f32>],
-    labels: &[usize],
-    n_classes: usize,
-    cfg: &TrainConfig,
-) -> Result<LinearHead> {
+pub fn train(features: &[Vec<f32>], labels: &[usize], n_classes: usize, cfg: &TrainConfig) -> Result<LinearHead> {
     let in_dim = check_data(features, labels, n_classes)?;
     let lr_ok = cfg.learning_rate > 0.0 && cfg.learning_rate.is_finite();
     if cfg.epochs == 0 || !lr_ok || cfg.batch_size == Some(0) {
@@ -194,16 +171,11 @@ pub fn train(
         true => mean_std(features, in_dim),
         false => (vec![0.0; in_dim], vec![1.0; in_dim]),
     };
-    let scaler = Scaler {
-        mean: Tensor::new(mean, &dev)?,
-        std: Tensor::new(std, &dev)?,
-    };
+    let scaler = Scaler { mean: Tensor::new(mean, &dev)?, std: Tensor::new(std, &dev)? };
     let xs = scaler.forward(&rows_to_tensor(features, in_dim, &dev)?)?;
     let ys: Vec<u32> = labels.iter().map(|&y| y as u32).collect();
     let ys = Tensor::new(ys, &dev)?;
-    let sample_w = cfg
-        .class_weights
-        .then(|| balanced_weights(labels, n_classes));
+    let sample_w = cfg.class_weights.then(|| balanced_weights(labels, n_classes));
 
     let varmap = VarMap::new();
     let vb = VarBuilder::from_varmap(&varmap, DType::F32, &dev).pp("classifier");
@@ -212,11 +184,7 @@ pub fn train(
     let bias = vb.get_with_hints(n_classes, "bias", zeros)?;
     let model = Linear::new(weight, Some(bias));
     let (lr, weight_decay) = (cfg.learning_rate, cfg.weight_decay);
-    let params = candle_nn::ParamsAdamW {
-        lr,
-        weight_decay,
-        ..Default::default()
-    };
+    let params = candle_nn::ParamsAdamW { lr, weight_decay, ..Default::default() };
     let mut opt = candle_nn::AdamW::new(varmap.all_vars(), params)?;
 
     let n = labels.len();
@@ -230,9 +198,7 @@ pub fn train(
         for chunk in order.chunks(batch) {
             let (bx, by, bw) = if batch < n {
                 let idx = Tensor::new(chunk, &dev)?;
-                let w = sample_w
-                    .as_ref()
-                    .map(|w| chunk.iter().map(|&i| w[i as usize]).collect());
+                let w = sample_w.as_ref().map(|w| chunk.iter().map(|&i| w[i as usize]).collect());
                 (xs.index_select(&idx, 0)?, ys.index_select(&idx, 0)?, w)
             } else {
                 (xs.clone(), ys.clone(), sample_w.clone())
@@ -247,12 +213,7 @@ pub fn train(
     }
     let bias = model.bias().map(Tensor::copy).transpose()?;
     let classifier = Linear::new(model.weight().copy()?, bias);
-    Ok(LinearHead {
-        scaler,
-        classifier,
-        in_dim,
-        n_classes,
-    })
+    Ok(LinearHead { scaler, classifier, in_dim, n_classes })
 }
 
 /// Stratified `k`-fold cross-validation of [`train`] (folds from [`stratified_folds`]).
@@ -269,8 +230,7 @@ pub fn cross_validate(
     let mut oof_pred = vec![0usize; labels.len()];
     let mut fold_macro_f1 = Vec::with_capacity(k);
     for fold in 0..k {
-        let (test, rest): (Vec<usize>, Vec<usize>) =
-            (0..labels.len()).partition(|&i| fold_of[i] == fold);
+        let (test, rest): (Vec<usize>, Vec<usize>) = (0..labels.len()).partition(|&i| fold_of[i] == fold);
         let rows = |idx: &[usize]| idx.iter().map(|&i| features[i].clone()).collect::<Vec<_>>();
         let gold = |idx: &[usize]| idx.iter().map(|&i| labels[i]).collect::<Vec<_>>();
         let pred = train(&rows(&rest), &gold(&rest), n_classes, cfg)?.predict(&rows(&test))?;
@@ -285,9 +245,7 @@ fn weighted_cross_entropy(logits: &Tensor, ys: &Tensor, w: &[f32]) -> candle_cor
     let logp = candle_nn::ops::log_softmax(logits, D::Minus1)?;
     let picked = logp.gather(&ys.unsqueeze(1)?, 1)?.squeeze(1)?;
     let total = f64::from(w.iter().sum::<f32>().max(f32::MIN_POSITIVE));
-    (picked * Tensor::new(w, logits.device())?)?
-        .sum_all()?
-        .affine(-1.0 / total, 0.0)
+    (picked * Tensor::new(w, logits.device())?)?.sum_all()?.affine(-1.0 / total, 0.0)
 }
 
 /// Per-example weight `n / (n_classes · count[y])`.
@@ -295,10 +253,7 @@ fn balanced_weights(labels: &[usize], n_classes: usize) -> Vec<f32> {
     let mut counts = vec![0f32; n_classes];
     labels.iter().for_each(|&y| counts[y] += 1.0);
     let n = labels.len() as f32;
-    labels
-        .iter()
-        .map(|&y| n / (n_classes as f32 * counts[y]))
-        .collect()
+    labels.iter().map(|&y| n / (n_classes as f32 * counts[y])).collect()
 }
 
 /// Column means and population standard deviations; a constant column gets std 1.
@@ -310,10 +265,7 @@ fn mean_std(rows: &[Vec<f32>], dim: usize) -> (Vec<f32>, Vec<f32>) {
         sq[j] += f64::from(x) * f64::from(x);
     }
     let mean: Vec<f64> = sum.iter().map(|s| s / n).collect();
-    let std = sq
-        .iter()
-        .zip(&mean)
-        .map(|(q, m)| (q / n - m * m).max(0.0).sqrt());
+    let std = sq.iter().zip(&mean).map(|(q, m)| (q / n - m * m).max(0.0).sqrt());
     let std = std.map(|s| if s > 1e-6 { s as f32 } else { 1.0 }).collect();
     (mean.into_iter().map(|m| m as f32).collect(), std)
 }
@@ -324,16 +276,9 @@ fn check_data(features: &[Vec<f32>], labels: &[usize], n_classes: usize) -> Resu
     let problem = if in_dim == 0 || n_classes < 2 {
         Some("need non-empty feature rows and at least two classes".to_string())
     } else if features.len() != labels.len() {
-        Some(format!(
-            "{} feature rows but {} labels",
-            features.len(),
-            labels.len()
-        ))
+        Some(format!("{} feature rows but {} labels", features.len(), labels.len()))
     } else if let Some(i) = labels.iter().position(|&y| y >= n_classes) {
-        Some(format!(
-            "example {i}: label {} but {n_classes} classes",
-            labels[i]
-        ))
+        Some(format!("example {i}: label {} but {n_classes} classes", labels[i]))
     } else {
         let bad = |r: &Vec<f32>| r.len() != in_dim || r.iter().any(|x| !x.is_finite());
         let i = features.iter().position(bad);
@@ -345,10 +290,7 @@ fn check_data(features: &[Vec<f32>], labels: &[usize], n_classes: usize) -> Resu
 /// Stacks rows of length `dim` into a `[rows, dim]` tensor; fails on a row of another length.
 fn rows_to_tensor(rows: &[Vec<f32>], dim: usize, device: &Device) -> Result<Tensor> {
     if let Some(r) = rows.iter().find(|r| r.len() != dim) {
-        let msg = format!(
-            "a feature row has {} values, the head expects {dim}",
-            r.len()
-        );
+        let msg = format!("a feature row has {} values, the head expects {dim}", r.len());
         return Err(Error::Other(msg));
     }
     Ok(Tensor::from_vec(rows.concat(), (rows.len(), dim), device)?)
@@ -363,14 +305,7 @@ mod tests {
         let centres = [(4.0, 0.0), (-4.0, 0.0), (0.0, 4.0)];
         let mut rng = SplitMix64::new(seed);
         let mut noise = || (rng.next_u64() % 1000) as f32 / 1000.0 - 0.5;
-        (0..per_class * 3)
-            .map(|i| {
-                (
-                    vec![centres[i % 3].0 + noise(), centres[i % 3].1 + noise(), 1.0],
-                    i % 3,
-                )
-            })
-            .unzip()
+        (0..per_class * 3).map(|i| (vec![centres[i % 3].0 + noise(), centres[i % 3].1 + noise(), 1.0], i % 3)).unzip()
     }
 
     #[test]
@@ -406,10 +341,7 @@ mod tests {
         let diff = (plain - weighted).and_then(|d| d.abs()?.to_scalar::<f32>());
         assert!(diff.unwrap() < 1e-6);
         let third = 2.0 / 3.0;
-        assert_eq!(
-            balanced_weights(&[0, 0, 0, 1], 2),
-            [third, third, third, 2.0]
-        );
+        assert_eq!(balanced_weights(&[0, 0, 0, 1], 2), [third, third, third, 2.0]);
     }
 
     #[test]
@@ -420,19 +352,13 @@ mod tests {
         let path = dir.path().join("head.safetensors");
         head.save(&path).unwrap();
         let back = LinearHead::load_file(&path, &Device::Cpu).unwrap();
-        let (p, q) = (
-            back.predict_proba(&xs).unwrap(),
-            head.predict_proba(&xs).unwrap(),
-        );
+        let (p, q) = (back.predict_proba(&xs).unwrap(), head.predict_proba(&xs).unwrap());
         assert_eq!(p, q);
         let file = candle_core::safetensors::load(&path, &Device::Cpu).unwrap();
         let mut names: Vec<_> = file.into_keys().collect();
         names.sort();
         let weights = ["classifier.bias", "classifier.weight"];
-        assert_eq!(
-            names,
-            [&weights[..], &["scaler.mean", "scaler.std"]].concat()
-        );
+        assert_eq!(names, [&weights[..], &["scaler.mean", "scaler.std"]].concat());
     }
 
     #[test]

@@ -45,11 +45,8 @@ pub struct StancePrediction {
 impl StancePrediction {
     /// Builds a prediction from probabilities in spec order, choosing the most probable label.
     pub fn from_probabilities(spec: &Spec, probabilities: &[f32], evidence: Vec<Evidence>) -> Self {
-        let best = probabilities
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .map_or(spec.neutral_index(), |(i, _)| i);
+        let best =
+            probabilities.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(spec.neutral_index(), |(i, _)| i);
         StancePrediction {
             label: spec.labels[best].name.clone(),
             probabilities: spec.labels.iter().map(|l| l.name.clone()).zip(probabilities.iter().copied()).collect(),

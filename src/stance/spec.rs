@@ -39,7 +39,8 @@ pub struct Spec {
 impl Spec {
     /// The built-in Afghanistan–Pakistan spec.
     pub fn builtin() -> Self {
-        Self::parse(BUILTIN, Path::new("models/stance/afpak.toml")).expect("the built-in spec is valid (checked by tests)")
+        Self::parse(BUILTIN, Path::new("models/stance/afpak.toml"))
+            .expect("the built-in spec is valid (checked by tests)")
     }
 
     /// Reads a spec from a TOML file.

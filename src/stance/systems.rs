@@ -56,9 +56,15 @@ pub fn artifacts_dir(spec_path: Option<&Path>) -> PathBuf {
 
 /// Builds a classifier for `spec` with trained artefacts from `dir`. `encoder` is needed by every
 /// system but the baseline and majority.
-pub fn build_classifier(kind: SystemKind, spec: &Spec, dir: &Path, encoder: Option<&dyn Encoder>) -> Result<Box<dyn StanceClassifier>> {
+pub fn build_classifier(
+    kind: SystemKind,
+    spec: &Spec,
+    dir: &Path,
+    encoder: Option<&dyn Encoder>,
+) -> Result<Box<dyn StanceClassifier>> {
     let scorer = || {
-        let encoder = encoder.ok_or_else(|| Error::Other(format!("the {} classifier needs the encoder", kind.name())))?;
+        let encoder =
+            encoder.ok_or_else(|| Error::Other(format!("the {} classifier needs the encoder", kind.name())))?;
         ExemplarScorer::new(spec.clone(), encoder, ZeroShotParams::default())
     };
     let untrained = |what: &str| Error::Model {
@@ -78,4 +84,3 @@ pub fn build_classifier(kind: SystemKind, spec: &Spec, dir: &Path, encoder: Opti
         }
     })
 }
-

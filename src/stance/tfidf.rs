@@ -28,11 +28,7 @@ pub struct TfidfConfig {
 
 impl Default for TfidfConfig {
     fn default() -> Self {
-        Self {
-            min_df: 2,
-            max_features: 20_000,
-            ngram_max: 2,
-        }
+        Self { min_df: 2, max_features: 20_000, ngram_max: 2 }
     }
 }
 
@@ -59,40 +55,22 @@ impl TryFrom<TfidfData> for TfidfVectorizer {
 
     fn try_from(d: TfidfData) -> std::result::Result<Self, String> {
         if d.terms.len() != d.idf.len() {
-            return Err(format!(
-                "{} terms but {} idf weights",
-                d.terms.len(),
-                d.idf.len()
-            ));
+            return Err(format!("{} terms but {} idf weights", d.terms.len(), d.idf.len()));
         }
         if d.ngram_max == 0 {
             return Err("ngram_max must be at least 1".into());
         }
-        let index: HashMap<String, usize> = d
-            .terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.clone(), i))
-            .collect();
+        let index: HashMap<String, usize> = d.terms.iter().enumerate().map(|(i, t)| (t.clone(), i)).collect();
         if index.len() != d.terms.len() {
             return Err("duplicate terms in vocabulary".into());
         }
-        Ok(Self {
-            ngram_max: d.ngram_max,
-            terms: d.terms,
-            idf: d.idf,
-            index,
-        })
+        Ok(Self { ngram_max: d.ngram_max, terms: d.terms, idf: d.idf, index })
     }
 }
 
 impl From<TfidfVectorizer> for TfidfData {
     fn from(v: TfidfVectorizer) -> Self {
-        Self {
-            ngram_max: v.ngram_max,
-            terms: v.terms,
-            idf: v.idf,
-        }
+        Self { ngram_max: v.ngram_max, terms: v.terms, idf: v.idf }
     }
 }
 
@@ -106,9 +84,7 @@ impl TfidfVectorizer {
     /// survives `min_df` (e.g. fewer training texts than `min_df`).
     pub fn fit_with<S: AsRef<str>>(texts: &[S], cfg: &TfidfConfig) -> Result<Self> {
         if cfg.ngram_max == 0 || cfg.max_features == 0 {
-            return Err(Error::Other(
-                "tfidf: ngram_max and max_features must be at least 1".into(),
-            ));
+            return Err(Error::Other("tfidf: ngram_max and max_features must be at least 1".into()));
         }
         let mut df: HashMap<String, usize> = HashMap::new();
         for text in texts {
@@ -117,10 +93,7 @@ impl TfidfVectorizer {
                 *df.entry(term).or_insert(0) += 1;
             }
         }
-        let mut kept: Vec<(String, usize)> = df
-            .into_iter()
-            .filter(|&(_, d)| d >= cfg.min_df.max(1))
-            .collect();
+        let mut kept: Vec<(String, usize)> = df.into_iter().filter(|&(_, d)| d >= cfg.min_df.max(1)).collect();
         if kept.is_empty() {
             return Err(Error::Other(format!(
                 "tfidf: no term occurs in at least {} of the {} training texts",
@@ -132,22 +105,10 @@ impl TfidfVectorizer {
         kept.truncate(cfg.max_features);
         kept.sort_by(|a, b| a.0.cmp(&b.0));
         let n = texts.len() as f64;
-        let idf = kept
-            .iter()
-            .map(|&(_, d)| (((1.0 + n) / (1.0 + d as f64)).ln() + 1.0) as f32)
-            .collect();
+        let idf = kept.iter().map(|&(_, d)| (((1.0 + n) / (1.0 + d as f64)).ln() + 1.0) as f32).collect();
         let terms: Vec<String> = kept.into_iter().map(|(t, _)| t).collect();
-        let index = terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.clone(), i))
-            .collect();
-        Ok(Self {
-            ngram_max: cfg.ngram_max,
-            terms,
-            idf,
-            index,
-        })
+        let index = terms.iter().enumerate().map(|(i, t)| (t.clone(), i)).collect();
+        Ok(Self { ngram_max: cfg.ngram_max, terms, idf, index })
     }
 
     /// The L2-normalised TF-IDF row of `text` (length [`dim`](Self::dim)); all zeros when no
@@ -210,15 +171,9 @@ mod tests {
 
     #[test]
     fn tokenizer_drops_short_and_apostrophe_pieces() {
-        assert_eq!(
-            tokens("Pakistan's TTP, 2024 a"),
-            vec!["pakistan", "ttp", "2024"]
-        );
+        assert_eq!(tokens("Pakistan's TTP, 2024 a"), vec!["pakistan", "ttp", "2024"]);
         let t: Vec<String> = terms_of("Torkham border shut", 2).collect();
-        assert_eq!(
-            t,
-            vec!["torkham", "border", "shut", "torkham border", "border shut"]
-        );
+        assert_eq!(t, vec!["torkham", "border", "shut", "torkham border", "border shut"]);
     }
 
     #[test]
@@ -227,26 +182,11 @@ mod tests {
         // df ≥ 2: border(4) the(3) pakistan(2) torkham(2) kabul(2) traders(2) the torkham(2) torkham border(2)
         assert_eq!(
             v.terms(),
-            [
-                "border",
-                "kabul",
-                "pakistan",
-                "the",
-                "the torkham",
-                "torkham",
-                "torkham border",
-                "traders"
-            ]
+            ["border", "kabul", "pakistan", "the", "the torkham", "torkham", "torkham border", "traders"]
         );
-        let cfg = TfidfConfig {
-            max_features: 2,
-            ..TfidfConfig::default()
-        };
+        let cfg = TfidfConfig { max_features: 2, ..TfidfConfig::default() };
         // Highest df: border (4), the (3).
-        assert_eq!(
-            TfidfVectorizer::fit_with(&DOCS, &cfg).unwrap().terms(),
-            ["border", "the"]
-        );
+        assert_eq!(TfidfVectorizer::fit_with(&DOCS, &cfg).unwrap().terms(), ["border", "the"]);
     }
 
     #[test]
@@ -256,10 +196,7 @@ mod tests {
         let idf = |df: f64| ((5.0f64 / (1.0 + df)).ln() + 1.0) as f32;
         let (b, k) = ((1.0 + 2f32.ln()) * idf(4.0), idf(2.0));
         let n = (b * b + k * k).sqrt();
-        assert!(
-            (row[0] - b / n).abs() < 1e-6 && (row[1] - k / n).abs() < 1e-6,
-            "{row:?}"
-        );
+        assert!((row[0] - b / n).abs() < 1e-6 && (row[1] - k / n).abs() < 1e-6, "{row:?}");
         assert!(row[2..].iter().all(|&x| x == 0.0));
         assert_eq!(row.len(), v.dim());
         assert!(v.transform("nothing known").iter().all(|&x| x == 0.0));
@@ -286,9 +223,6 @@ mod tests {
     fn fit_is_deterministic() {
         let a = TfidfVectorizer::fit(&DOCS).unwrap();
         let b = TfidfVectorizer::fit(&DOCS).unwrap();
-        assert_eq!(
-            serde_json::to_string(&a).unwrap(),
-            serde_json::to_string(&b).unwrap()
-        );
+        assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
     }
 }

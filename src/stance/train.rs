@@ -44,7 +44,12 @@ pub struct Trained<T> {
     pub cv: CvScores,
 }
 
-fn fit_words(texts: &[&String], labels: &[usize], n_classes: usize, cfg: &TrainConfig) -> Result<(TfidfVectorizer, LinearHead)> {
+fn fit_words(
+    texts: &[&String],
+    labels: &[usize],
+    n_classes: usize,
+    cfg: &TrainConfig,
+) -> Result<(TfidfVectorizer, LinearHead)> {
     let vectorizer = TfidfVectorizer::fit(texts)?;
     let x = vectorizer.transform_many(texts);
     let head = train(&x, labels, n_classes, cfg)?;
@@ -53,7 +58,11 @@ fn fit_words(texts: &[&String], labels: &[usize], n_classes: usize, cfg: &TrainC
 
 /// Trains the bag-of-words baseline on all examples and reports its k-fold scores; also returns
 /// out-of-fold probabilities for every example (for stacking).
-pub fn train_baseline(spec: &Spec, examples: &[Example<'_>], options: &TrainOptions) -> Result<(Trained<BagOfWords>, Vec<Vec<f32>>)> {
+pub fn train_baseline(
+    spec: &Spec,
+    examples: &[Example<'_>],
+    options: &TrainOptions,
+) -> Result<(Trained<BagOfWords>, Vec<Vec<f32>>)> {
     let n_classes = spec.labels.len();
     let labels: Vec<usize> = examples.iter().map(|e| e.label).collect();
     let fold_of = stratified_folds(&labels, options.folds, options.seed)?;

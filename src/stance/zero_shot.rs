@@ -135,7 +135,13 @@ impl ExemplarScorer {
                     .iter()
                     .enumerate()
                     .map(|(i, s)| {
-                        let rival = s.label_scores.iter().enumerate().filter(|&(j, _)| j != side).map(|(_, v)| *v).fold(f32::MIN, f32::max);
+                        let rival = s
+                            .label_scores
+                            .iter()
+                            .enumerate()
+                            .filter(|&(j, _)| j != side)
+                            .map(|(_, v)| *v)
+                            .fold(f32::MIN, f32::max);
                         let weight = if s.voice == Voice::Reported { self.params.reported_weight } else { 1.0 };
                         (i, (s.label_scores[side] - rival) * weight)
                     })
@@ -161,7 +167,8 @@ impl ExemplarScorer {
             .map(|(s, v)| self.score_sentence(&s.text, v))
             .collect();
         let n = scores.len().max(1) as f32;
-        let mut features: Vec<f32> = (0..self.spec.labels.len()).map(|l| scores.iter().map(|s| s.label_scores[l]).sum::<f32>() / n).collect();
+        let mut features: Vec<f32> =
+            (0..self.spec.labels.len()).map(|l| scores.iter().map(|s| s.label_scores[l]).sum::<f32>() / n).collect();
         for side in sides {
             features.extend([side.strength, side.share]);
         }

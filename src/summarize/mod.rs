@@ -139,7 +139,8 @@ impl Selection<'_> {
     fn fits(&self, i: usize) -> bool {
         !self.chosen.contains(&i)
             && self.chosen.len() < self.options.max_sentences
-            && (self.chosen.is_empty() || self.words + word_count(&self.doc.sentences[i].text) <= self.options.max_words)
+            && (self.chosen.is_empty()
+                || self.words + word_count(&self.doc.sentences[i].text) <= self.options.max_words)
     }
 
     fn add(&mut self, i: usize) {
@@ -161,7 +162,10 @@ impl Summarizer for LeadSummarizer {
 
     fn summarize(&self, article: &Article<'_>, options: &SummaryOptions, _preferred: &[usize]) -> Summary {
         let doc = article.doc;
-        let chosen = (0..doc.sentences.len()).filter(|&i| is_summary_worthy(&doc.sentences[i].text)).take(options.max_sentences).collect();
+        let chosen = (0..doc.sentences.len())
+            .filter(|&i| is_summary_worthy(&doc.sentences[i].text))
+            .take(options.max_sentences)
+            .collect();
         Summary::from_indices(doc, chosen)
     }
 }
@@ -185,7 +189,13 @@ mod tests {
 
     #[test]
     fn lead_skips_headings_and_keeps_order() {
-        let d = doc(&["Border Tensions Rise", "The crossing at Torkham was closed on Monday morning.", "Traders said hundreds of trucks were stranded.", "Officials gave no date for reopening it.", "More later."]);
+        let d = doc(&[
+            "Border Tensions Rise",
+            "The crossing at Torkham was closed on Monday morning.",
+            "Traders said hundreds of trucks were stranded.",
+            "Officials gave no date for reopening it.",
+            "More later.",
+        ]);
         let article = Article { doc: &d, sentence_vectors: &[], doc_vector: &[] };
         let s = LeadSummarizer.summarize(&article, &SummaryOptions::default(), &[]);
         assert_eq!(s.sentences, vec![1, 2, 3]);
@@ -208,9 +218,14 @@ mod tests {
         let centroid = v(1.0, 0.3);
         let article = Article { doc: &d, sentence_vectors: &vectors, doc_vector: &centroid };
         let options = SummaryOptions { max_sentences: 2, max_words: 75, mode: SummaryMode::Central };
-        let s = CentralitySummarizer::default().summarize(&article, &options, &[]);
+        let summarizer = CentralitySummarizer { position_weight: 0.0, redundancy_weight: 0.8 };
+        let s = summarizer.summarize(&article, &options, &[]);
         assert_eq!(s.sentences.len(), 2);
-        assert!(!(s.sentences.contains(&0) && s.sentences.contains(&1)), "near-duplicates both chosen: {:?}", s.sentences);
+        assert!(
+            !(s.sentences.contains(&0) && s.sentences.contains(&1)),
+            "near-duplicates both chosen: {:?}",
+            s.sentences
+        );
         assert!(!s.sentences.contains(&2));
     }
 }
