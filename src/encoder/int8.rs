@@ -79,7 +79,7 @@ fn quantize(src: &[f32], rows: usize, cols: usize, padded_rows: usize) -> (Vec<i
 impl QuantMatrix {
     /// Quantises and packs a row-major `(rows, cols)` weight matrix (PyTorch's `(out, in)`).
     pub fn new(weights: &[f32], rows: usize, cols: usize) -> Result<Self> {
-        if weights.len() != rows * cols {
+        if weights.len() != rows * cols || rows == 0 || cols == 0 {
             bail!("int8: {} weights are not {rows}×{cols}", weights.len());
         }
         let pairs = cols.div_ceil(2);

@@ -13,36 +13,11 @@ use super::{int8::QuantMatrix, Precision};
 use candle_core::safetensors::MmapedSafetensors;
 use candle_core::{bail, DType, Device, Result, Tensor};
 use candle_nn::VarBuilder;
-use serde::Deserialize;
 use std::path::Path;
 
-/// The fields of a Hugging Face BERT `config.json` that the forward pass needs.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Config {
-    /// Rows of the word embedding table.
-    pub vocab_size: usize,
-    /// Width of every token row.
-    pub hidden_size: usize,
-    /// Number of encoder layers.
-    pub num_hidden_layers: usize,
-    /// Attention heads per layer.
-    pub num_attention_heads: usize,
-    /// Width of the feed-forward block.
-    pub intermediate_size: usize,
-    /// Feed-forward activation; only `gelu` (exact, erf-based) is supported.
-    pub hidden_act: String,
-    /// Most positions (tokens per sequence).
-    pub max_position_embeddings: usize,
-    /// Rows of the token type table.
-    pub type_vocab_size: usize,
-    /// Layer norm epsilon.
-    #[serde(default = "default_eps")]
-    pub layer_norm_eps: f64,
-}
-
-fn default_eps() -> f64 {
-    1e-12
-}
+/// A Hugging Face BERT `config.json`, parsed by candle-transformers' own `Config` so both
+/// implementations read checkpoints the same way.
+pub use candle_transformers::models::bert::Config;
 
 impl Norm {
     fn load(vb: VarBuilder, size: usize, eps: f64) -> Result<Self> {
@@ -177,7 +152,7 @@ impl BertModel {
     /// Loads the weights under `embeddings.` and `encoder.layer.N.` from an f32 safetensors file,
     /// mmapped.
     pub fn load(weights: &Path, cfg: &Config, precision: Precision) -> Result<Self> {
-        if cfg.hidden_act != "gelu" {
+        if !matches!(cfg.hidden_act, candle_transformers::models::bert::HiddenAct::Gelu) {
             bail!("unsupported activation {:?} (only the exact `gelu` is implemented)", cfg.hidden_act);
         }
         if cfg.num_attention_heads == 0 || !cfg.hidden_size.is_multiple_of(cfg.num_attention_heads) {

@@ -121,6 +121,9 @@ impl CustomOp1 for LinearOp<'_> {
     fn cpu_fwd(&self, storage: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
         let (x, rows, inner) = matrix(storage, layout)?;
         let out = self.bias.len();
+        if out == 0 {
+            bail!("linear: no outputs");
+        }
         let mut y = vec![0.0f32; rows * out];
         match self.weights {
             Weights::F32(w) => {

@@ -118,7 +118,13 @@ impl ExemplarScorer {
 
     /// Scores every sentence of an article.
     fn sentence_scores(&self, article: &Article<'_>) -> Vec<SentenceScore> {
-        article.doc.sentences.iter().zip(article.sentence_vectors).map(|(s, v)| self.score_sentence(&s.text, v)).collect()
+        article
+            .doc
+            .sentences
+            .iter()
+            .zip(article.sentence_vectors)
+            .map(|(s, v)| self.score_sentence(&s.text, v))
+            .collect()
     }
 
     /// Evidence for every polar side of an article.
