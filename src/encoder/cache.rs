@@ -53,11 +53,6 @@ impl<'a> CachedEncoder<'a> {
         Ok(CachedEncoder { inner, path, entries: Mutex::new(entries) })
     }
 
-    /// The cache file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn append(&self, new: &[(Key, &Embedding)]) -> Result<()> {
         if let Some(parent) = self.path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;

@@ -35,18 +35,6 @@ pub struct ModelCard {
 }
 
 impl ModelCard {
-    /// Reads a card.
-    pub fn read(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        serde_json::from_str(&text).map_err(|e| Error::Config { path: path.to_path_buf(), message: e.to_string() })
-    }
-
-    /// Writes a card, pretty-printed.
-    pub fn write(&self, path: &Path) -> Result<()> {
-        let json = serde_json::to_string_pretty(self).map_err(|e| Error::Other(e.to_string()))?;
-        std::fs::write(path, json + "\n").map_err(|e| Error::io(path, e))
-    }
-
     /// Fails unless the card's labels are the spec's, in the same order.
     pub fn check_labels(&self, labels: &[String], path: &Path) -> Result<()> {
         if self.labels != labels {
