@@ -49,10 +49,7 @@ pub struct ClassifyArgs {
 
 /// Runs the batch; exit code 0 if all inputs succeeded, 2 if some failed.
 pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> Result<ExitCode> {
-    let spec = match &args.spec {
-        Some(path) => Spec::from_file(path)?,
-        None => Spec::builtin(),
-    };
+    let spec = Spec::load(args.spec.as_deref())?;
     let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
     let encoder = BertEncoder::load(&files, EncoderOptions::default())
         .with_context(|| format!("loading {}", files.dir.display()))?;

@@ -47,10 +47,7 @@ pub struct CompareArgs {
 
 /// Runs the comparison and prints it.
 pub fn run(global: &GlobalArgs, args: CompareArgs) -> Result<ExitCode> {
-    let spec = match &args.spec {
-        Some(path) => Spec::from_file(path)?,
-        None => Spec::builtin(),
-    };
+    let spec = Spec::load(args.spec.as_deref())?;
     let set = LabelledSet::load(&args.data)?;
     let items = set.split(args.split.as_deref());
     anyhow::ensure!(!items.is_empty(), "{}: no articles in split {:?}", args.data.display(), args.split);

@@ -66,10 +66,7 @@ pub struct TrainArgs {
 
 /// Trains, prints cross-validated macro-F1, and saves artefacts with their cards.
 pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
-    let spec = match &args.spec {
-        Some(path) => Spec::from_file(path)?,
-        None => Spec::builtin(),
-    };
+    let spec = Spec::load(args.spec.as_deref())?;
     let out = args.out.clone().unwrap_or_else(|| artifacts_dir(args.spec.as_deref()));
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let set = LabelledSet::load(&args.data)?;

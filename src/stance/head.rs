@@ -5,7 +5,7 @@
 use super::baseline::{article_text, BagOfWords};
 use super::card::ModelCard;
 use super::linear::LinearHead;
-use super::zero_shot::ExemplarScorer;
+use super::zero_shot::{ArticleScores, ExemplarScorer};
 use super::{Article, Spec, StanceClassifier, StancePrediction};
 use crate::{Error, Result};
 use candle_core::Device;
@@ -24,10 +24,12 @@ pub enum FeatureGroup {
     Words,
 }
 
-/// Features of one article, given the groups wanted and (for `Words`) the baseline's probabilities.
+/// Features of one article, given the groups wanted, its exemplar scores, and (for `Words`) the
+/// baseline's probabilities.
 pub fn features(
     groups: &[FeatureGroup],
     scorer: &ExemplarScorer,
+    scores: &ArticleScores,
     article: &Article<'_>,
     word_probs: Option<&[f32]>,
 ) -> Result<Vec<f32>> {
@@ -35,7 +37,7 @@ pub fn features(
     for group in groups {
         match group {
             FeatureGroup::Embedding => out.extend_from_slice(article.doc_vector),
-            FeatureGroup::Evidence => out.extend(scorer.evidence_features(article, &scorer.side_evidence(article))),
+            FeatureGroup::Evidence => out.extend(scorer.evidence_features(scores)),
             FeatureGroup::Words => {
                 let probs = word_probs
                     .ok_or_else(|| Error::Other("the words feature needs the bag-of-words baseline".into()))?;
@@ -115,10 +117,10 @@ impl StanceClassifier for TrainedHead {
             Some(words) => Some(words.predict_texts(&[article_text(article)])?.remove(0)),
             None => None,
         };
-        let x = features(&self.groups, &self.scorer, article, word_probs.as_deref())?;
+        let scores = self.scorer.score_article(article);
+        let x = features(&self.groups, &self.scorer, &scores, article, word_probs.as_deref())?;
         let probabilities = self.head.predict_proba(&[x])?.remove(0);
-        let sides = self.scorer.side_evidence(article);
-        let evidence = self.scorer.evidence(article, &sides, 3);
+        let evidence = self.scorer.evidence(article, &scores.sides, 3);
         Ok(StancePrediction::from_probabilities(self.scorer.spec(), &probabilities, evidence))
     }
 }

@@ -43,6 +43,11 @@ impl Spec {
             .expect("the built-in spec is valid (checked by tests)")
     }
 
+    /// The spec in `path`, or the built-in one when no path is given (`--spec` in every command).
+    pub fn load(path: Option<&Path>) -> Result<Self> {
+        path.map_or_else(|| Ok(Self::builtin()), Self::from_file)
+    }
+
     /// Reads a spec from a TOML file.
     pub fn from_file(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;

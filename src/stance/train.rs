@@ -103,7 +103,10 @@ pub fn train_head(
     let x = examples
         .iter()
         .enumerate()
-        .map(|(i, e)| features(&options.groups, &scorer, &e.article, word_oof.map(|w| w[i].as_slice())))
+        .map(|(i, e)| {
+            let scores = scorer.score_article(&e.article);
+            features(&options.groups, &scorer, &scores, &e.article, word_oof.map(|w| w[i].as_slice()))
+        })
         .collect::<Result<Vec<_>>>()?;
     let cv = cross_validate(&x, &labels, n_classes, options.folds, &options.head, options.seed)?;
     let head = train(&x, &labels, n_classes, &options.head)?;

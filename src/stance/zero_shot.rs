@@ -61,6 +61,15 @@ pub struct SentenceScore {
     pub voice: Voice,
 }
 
+/// An article's sentence scores and the side evidence drawn from them.
+#[derive(Debug, Clone)]
+pub struct ArticleScores {
+    /// One score per sentence, in article order.
+    pub sentences: Vec<SentenceScore>,
+    /// Evidence for each polar side.
+    pub sides: Vec<SideEvidence>,
+}
+
 /// Article-level evidence for each polar side.
 #[derive(Debug, Clone)]
 pub struct SideEvidence {
@@ -116,20 +125,21 @@ impl ExemplarScorer {
         SentenceScore { label_scores, voice: self.attribution.voice(text) }
     }
 
-    /// Scores every sentence of an article.
-    fn sentence_scores(&self, article: &Article<'_>) -> Vec<SentenceScore> {
-        article
+    /// Scores every sentence of an article once, and the evidence for each side from them.
+    pub fn score_article(&self, article: &Article<'_>) -> ArticleScores {
+        let sentences: Vec<SentenceScore> = article
             .doc
             .sentences
             .iter()
             .zip(article.sentence_vectors)
             .map(|(s, v)| self.score_sentence(&s.text, v))
-            .collect()
+            .collect();
+        let sides = self.side_evidence(&sentences);
+        ArticleScores { sentences, sides }
     }
 
-    /// Evidence for every polar side of an article.
-    pub fn side_evidence(&self, article: &Article<'_>) -> Vec<SideEvidence> {
-        let scores = self.sentence_scores(article);
+    /// Evidence for every polar side, from the article's sentence scores.
+    fn side_evidence(&self, scores: &[SentenceScore]) -> Vec<SideEvidence> {
         let n = scores.len().max(1);
         let keep = ((n as f32 * self.params.evidence_share).ceil() as usize).clamp(1, n);
         self.spec
@@ -163,8 +173,8 @@ impl ExemplarScorer {
     /// Article-level features from the exemplar scores, for the trained head: the mean score of
     /// every label, each polar side's strength and share, the weaker side's strength (evidence for
     /// both sides at once), and the share of sentences in the outlet's own voice.
-    pub fn evidence_features(&self, article: &Article<'_>, sides: &[SideEvidence]) -> Vec<f32> {
-        let scores = self.sentence_scores(article);
+    pub fn evidence_features(&self, article: &ArticleScores) -> Vec<f32> {
+        let (scores, sides) = (&article.sentences, &article.sides);
         let n = scores.len().max(1) as f32;
         let mut features: Vec<f32> =
             (0..self.spec.labels.len()).map(|l| scores.iter().map(|s| s.label_scores[l]).sum::<f32>() / n).collect();
@@ -228,7 +238,7 @@ impl StanceClassifier for ZeroShotClassifier {
     }
 
     fn classify(&self, article: &Article<'_>) -> Result<StancePrediction> {
-        let sides = self.scorer.side_evidence(article);
+        let sides = self.scorer.score_article(article).sides;
         let probabilities = self.probabilities(&sides);
         let evidence = self.scorer.evidence(article, &sides, 3);
         Ok(StancePrediction::from_probabilities(&self.scorer.spec, &probabilities, evidence))
