@@ -104,5 +104,6 @@ fn int8_stays_close_to_sentence_transformers() {
         }
     }
     eprintln!("int8: lowest cosine to the reference {} on {:?}", worst.0, worst.1);
-    assert!(worst.0 >= 0.99, "int8: lowest cosine {} on {:?}", worst.0, worst.1);
+    // The bar is 0.99; with 12-bit activations the path measures 0.9992, so guard 0.998.
+    assert!(worst.0 >= 0.998, "int8: lowest cosine {} on {:?}", worst.0, worst.1);
 }

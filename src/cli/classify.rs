@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use stance::document::load::articles;
 use stance::document::Document;
-use stance::encoder::{BertEncoder, EncoderOptions};
+use stance::encoder::BertEncoder;
 use stance::pipeline::Pipeline;
 use stance::report::{renderer, ArticleRecord, ErrorRecord, Format, Record};
 use stance::stance::systems::{artifacts_dir, build_classifier, SystemKind};
@@ -51,7 +51,7 @@ pub struct ClassifyArgs {
 pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> Result<ExitCode> {
     let spec = Spec::load(args.spec.as_deref())?;
     let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
-    let encoder = BertEncoder::load(&files, EncoderOptions::default())
+    let encoder = BertEncoder::load(&files, global.encoder_options())
         .with_context(|| format!("loading {}", files.dir.display()))?;
     let artifacts = artifacts_dir(args.spec.as_deref());
     let classifier = build_classifier(args.classifier, &spec, &artifacts, Some(&encoder))?;

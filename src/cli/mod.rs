@@ -8,6 +8,7 @@ mod models;
 mod train;
 
 use clap::{Parser, Subcommand};
+use stance::encoder::{EncoderOptions, Precision};
 use stance::hub::Resolver;
 use std::process::ExitCode;
 
@@ -34,12 +35,20 @@ pub struct GlobalArgs {
     /// Worker threads for inference (default: all cores).
     #[arg(long, global = true)]
     pub threads: Option<usize>,
+    /// Precision of the encoder's matrix multiplies (default: f32; `stance bench` takes a list).
+    #[arg(long, global = true, value_enum)]
+    pub precision: Option<Precision>,
 }
 
 impl GlobalArgs {
     /// Resolver from the environment and these flags.
     pub fn resolver(&self) -> Resolver {
         Resolver::from_env().with_offline(self.offline)
+    }
+
+    /// Encoder options from these flags.
+    pub fn encoder_options(&self) -> EncoderOptions {
+        EncoderOptions { precision: self.precision.unwrap_or_default(), ..EncoderOptions::default() }
     }
 }
 

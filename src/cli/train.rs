@@ -3,11 +3,12 @@
 use super::GlobalArgs;
 use anyhow::{Context, Result};
 use stance::encoder::cache::{default_cache_dir, CachedEncoder};
-use stance::encoder::{BertEncoder, Encoder, EncoderOptions};
+use stance::encoder::{BertEncoder, Encoder};
 use stance::eval::dataset::LabelledSet;
 use stance::pipeline::{embed_articles, ArticleVectors};
 use stance::stance::baseline::article_text;
 use stance::stance::card::ModelCard;
+use stance::stance::decision::{DecisionRule, ThresholdScore};
 use stance::stance::head::FeatureGroup;
 use stance::stance::linear::TrainConfig;
 use stance::stance::systems::artifacts_dir;
@@ -91,7 +92,7 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
     let needs_encoder = args.encoder == TrainTarget::Transformer;
     let (encoder, files) = if needs_encoder {
         let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
-        (Some(BertEncoder::load(&files, EncoderOptions::default())?), Some(files))
+        (Some(BertEncoder::load(&files, global.encoder_options())?), Some(files))
     } else {
         (None, None)
     };
@@ -161,14 +162,28 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
         let scorer = ExemplarScorer::new(spec.clone(), encoder as &dyn Encoder, ZeroShotParams::default())?;
         let uses_words = args.features.contains(&FeatureGroup::Words);
         let words = uses_words.then(|| stance::stance::baseline::BagOfWords::load(&out, &spec)).transpose()?;
-        let head = train_head(scorer, &examples, uses_words.then_some(word_oof.as_slice()), words, &options)?;
+        let (head, thresholds) =
+            train_head(scorer, &examples, uses_words.then_some(word_oof.as_slice()), words, &options)?;
         println!(
             "head      {}-fold macro-F1 {:.3} ± {:.3}  (features: {:?})",
             args.folds, head.cv.mean_macro_f1, head.cv.std_macro_f1, args.features
         );
+        print_decision(head.model.rule(), &thresholds);
         let features = args.features.iter().map(|g| format!("{g:?}").to_lowercase()).collect();
-        head.model.save(&out, card("head", Some(files.spec.versioned_id()), features, &head_cfg, &head.cv))?;
+        let card = card("head", Some(files.spec.versioned_id()), features, &head_cfg, &head.cv);
+        head.model.save(&out, card, thresholds)?;
     }
     println!("saved to {}", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the chosen decision rule and the out-of-fold macro-F1 it was chosen by.
+fn print_decision(rule: DecisionRule, scores: &[ThresholdScore]) {
+    let curve: Vec<String> =
+        scores.iter().map(|s| format!("{:.2}:{:.3}", s.min_side_probability, s.macro_f1)).collect();
+    println!(
+        "decision  call a side at p ≥ {:.2}, else neutral (out-of-fold macro-F1 by threshold: {})",
+        rule.min_side_probability,
+        curve.join(" ")
+    );
 }

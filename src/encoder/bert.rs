@@ -3,13 +3,18 @@
 //! does for all-MiniLM-L6-v2.
 
 use super::model::{BertModel, Config};
+use super::ops::on_this_thread;
 use super::windows::{plan_batches, split_windows};
 use super::{Embedding, Encoder};
 use crate::eval::vector::normalize;
 use crate::hub::{ModelFiles, ModelSpec, Pooling};
 use crate::{Error, Result};
+use rayon::prelude::*;
 use std::path::Path;
 use tokenizers::Tokenizer;
+
+/// Below this many tokens per thread, batches are not worth running side by side.
+const MIN_TOKENS_PER_THREAD: usize = 256;
 
 /// Numeric precision of the encoder's matrix multiplies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -89,12 +94,33 @@ impl BertEncoder {
     }
 
     /// Embeds ready-made windows (with special tokens); one pooled, normalised row per window.
+    ///
+    /// With several threads and enough tokens, the batches run side by side, each on one thread
+    /// with no synchronisation inside the forward pass; a single small batch instead splits each
+    /// matrix multiply across the threads.
     pub fn encode_windows(&self, windows: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
         let lengths: Vec<usize> = windows.iter().map(Vec::len).collect();
-        let mut out = vec![Vec::new(); windows.len()];
-        for batch in plan_batches(&lengths, self.options.max_batch, self.options.token_budget) {
+        let threads = rayon::current_num_threads();
+        let total: usize = lengths.iter().sum();
+        let side_by_side = threads > 1 && total >= threads * MIN_TOKENS_PER_THREAD;
+        let budget = if side_by_side {
+            self.options.token_budget.min(total.div_ceil(threads))
+        } else {
+            self.options.token_budget
+        };
+        let batches = plan_batches(&lengths, self.options.max_batch, budget);
+        let run = |batch: &Vec<usize>| {
             let rows: Vec<&[u32]> = batch.iter().map(|&i| windows[i].as_slice()).collect();
-            for (row, &i) in self.forward_batch(&rows)?.into_iter().zip(&batch) {
+            self.forward_batch(&rows)
+        };
+        let results: Vec<Result<Vec<Vec<f32>>>> = if side_by_side && batches.len() > 1 {
+            batches.par_iter().map(|b| on_this_thread(|| run(b))).collect()
+        } else {
+            batches.iter().map(run).collect()
+        };
+        let mut out = vec![Vec::new(); windows.len()];
+        for (batch, rows) in batches.iter().zip(results) {
+            for (row, &i) in rows?.into_iter().zip(batch) {
                 out[i] = row;
             }
         }
@@ -145,7 +171,10 @@ fn load_tokenizer(path: &Path) -> Result<(Tokenizer, u32, u32)> {
 
 impl Encoder for BertEncoder {
     fn id(&self) -> String {
-        self.spec.versioned_id()
+        match self.options.precision {
+            Precision::F32 => self.spec.versioned_id(),
+            Precision::Int8 => format!("{}+int8", self.spec.versioned_id()),
+        }
     }
 
     fn dim(&self) -> usize {

@@ -8,6 +8,7 @@ use super::int8::QuantMatrix;
 use candle_core::{bail, CpuStorage, CustomOp1, Layout, Result, Shape, Storage, Tensor};
 use gemm::Parallelism;
 use rayon::prelude::*;
+use std::cell::Cell;
 
 /// A linear layer's weight matrix, `(out, in)` as in the checkpoint.
 pub enum Weights {
@@ -63,8 +64,24 @@ fn matrix<'t>(storage: &'t CpuStorage, layout: &Layout) -> Result<(&'t [f32], us
     }
 }
 
-fn parallelism() -> Parallelism {
+thread_local! {
+    /// Set while this thread runs a forward pass of its own (see [`on_this_thread`]).
+    static ON_THIS_THREAD: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with its matrix multiplies kept on the calling thread: for callers that already keep
+/// every thread busy with work of its own, where splitting each multiply would only add waiting.
+pub fn on_this_thread<R>(f: impl FnOnce() -> R) -> R {
+    let previous = ON_THIS_THREAD.with(|flag| flag.replace(true));
+    let result = f();
+    ON_THIS_THREAD.with(|flag| flag.set(previous));
+    result
+}
+
+/// How a matrix multiply may use the rayon pool it runs in.
+pub(super) fn parallelism() -> Parallelism {
     match rayon::current_num_threads() {
+        _ if ON_THIS_THREAD.with(Cell::get) => Parallelism::None,
         0 | 1 => Parallelism::None,
         n => Parallelism::Rayon(n),
     }
@@ -428,7 +445,22 @@ pub mod math {
 
 #[cfg(test)]
 mod tests {
-    use super::math;
+    use super::{math, on_this_thread, parallelism};
+    use gemm::Parallelism;
+
+    #[test]
+    fn on_this_thread_keeps_multiplies_serial_only_inside() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        pool.install(|| {
+            assert!(matches!(parallelism(), Parallelism::Rayon(2)));
+            on_this_thread(|| {
+                assert!(matches!(parallelism(), Parallelism::None));
+                on_this_thread(|| assert!(matches!(parallelism(), Parallelism::None)));
+                assert!(matches!(parallelism(), Parallelism::None), "the inner call restores, not clears");
+            });
+            assert!(matches!(parallelism(), Parallelism::Rayon(2)));
+        });
+    }
 
     #[test]
     fn exp_matches_std() {

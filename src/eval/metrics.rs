@@ -205,7 +205,7 @@ pub fn compression_ratio(summary_words: usize, doc_words: usize) -> f32 {
     }
 }
 
-/// Per-fold macro-F1 and out-of-fold predictions from a cross-validation run.
+/// Per-fold macro-F1 and out-of-fold probabilities from a cross-validation run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CvScores {
     /// Macro-F1 on each held-out fold.
@@ -214,17 +214,17 @@ pub struct CvScores {
     pub mean_macro_f1: f64,
     /// Population standard deviation of `fold_macro_f1`.
     pub std_macro_f1: f64,
-    /// Out-of-fold prediction for every example, in input order.
-    pub oof_pred: Vec<usize>,
+    /// Out-of-fold class probabilities of every example, in input order.
+    pub oof_proba: Vec<Vec<f32>>,
 }
 
 impl CvScores {
     /// Summarises per-fold scores (mean and standard deviation; 0 for no folds).
-    pub fn new(fold_macro_f1: Vec<f64>, oof_pred: Vec<usize>) -> Self {
+    pub fn new(fold_macro_f1: Vec<f64>, oof_proba: Vec<Vec<f32>>) -> Self {
         let k = fold_macro_f1.len().max(1) as f64;
         let mean = fold_macro_f1.iter().sum::<f64>() / k;
         let var = fold_macro_f1.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / k;
-        Self { fold_macro_f1, mean_macro_f1: mean, std_macro_f1: var.sqrt(), oof_pred }
+        Self { fold_macro_f1, mean_macro_f1: mean, std_macro_f1: var.sqrt(), oof_proba }
     }
 }
 

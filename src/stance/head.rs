@@ -4,6 +4,7 @@
 
 use super::baseline::{article_text, BagOfWords};
 use super::card::ModelCard;
+use super::decision::{DecisionRule, ThresholdScore};
 use super::linear::LinearHead;
 use super::zero_shot::{ArticleScores, ExemplarScorer};
 use super::{Article, Spec, StanceClassifier, StancePrediction};
@@ -53,6 +54,12 @@ pub fn features(
 struct HeadFile {
     card: ModelCard,
     groups: Vec<FeatureGroup>,
+    /// Absent in heads trained before the rule existed: plain argmax.
+    #[serde(default)]
+    decision: DecisionRule,
+    /// Out-of-fold macro-F1 of every candidate threshold, the record of how `decision` was chosen.
+    #[serde(default)]
+    decision_scores: Vec<ThresholdScore>,
 }
 
 /// The default classifier once trained.
@@ -61,12 +68,24 @@ pub struct TrainedHead {
     head: LinearHead,
     words: Option<BagOfWords>,
     groups: Vec<FeatureGroup>,
+    rule: DecisionRule,
 }
 
 impl TrainedHead {
     /// Assembles a head from its parts.
-    pub fn new(scorer: ExemplarScorer, head: LinearHead, words: Option<BagOfWords>, groups: Vec<FeatureGroup>) -> Self {
-        TrainedHead { scorer, head, words, groups }
+    pub fn new(
+        scorer: ExemplarScorer,
+        head: LinearHead,
+        words: Option<BagOfWords>,
+        groups: Vec<FeatureGroup>,
+        rule: DecisionRule,
+    ) -> Self {
+        TrainedHead { scorer, head, words, groups, rule }
+    }
+
+    /// How the head turns probabilities into a label.
+    pub fn rule(&self) -> DecisionRule {
+        self.rule
     }
 
     /// Paths of the artefact pair for a spec in `dir`: `<spec>.head.{json,safetensors}`.
@@ -90,13 +109,14 @@ impl TrainedHead {
         file.card.check_labels(&spec.label_names(), &json)?;
         let words = if file.groups.contains(&FeatureGroup::Words) { Some(BagOfWords::load(dir, &spec)?) } else { None };
         let head = LinearHead::load_file(&weights, &Device::Cpu)?;
-        Ok(TrainedHead { scorer, head, words, groups: file.groups })
+        Ok(TrainedHead { scorer, head, words, groups: file.groups, rule: file.decision })
     }
 
-    /// Saves the head and its card (the stacked baseline is saved by its own `save`).
-    pub fn save(&self, dir: &Path, card: ModelCard) -> Result<()> {
+    /// Saves the head, its card and the scores its decision rule was chosen by (the stacked
+    /// baseline is saved by its own `save`).
+    pub fn save(&self, dir: &Path, card: ModelCard, decision_scores: Vec<ThresholdScore>) -> Result<()> {
         let (json, weights) = Self::paths(dir, self.scorer.spec());
-        let file = HeadFile { card, groups: self.groups.clone() };
+        let file = HeadFile { card, groups: self.groups.clone(), decision: self.rule, decision_scores };
         let text = serde_json::to_string_pretty(&file).map_err(|e| Error::Other(e.to_string()))?;
         std::fs::write(&json, text + "\n").map_err(|e| Error::io(&json, e))?;
         self.head.save(&weights)
@@ -121,6 +141,6 @@ impl StanceClassifier for TrainedHead {
         let x = features(&self.groups, &self.scorer, &scores, article, word_probs.as_deref())?;
         let probabilities = self.head.predict_proba(&[x])?.remove(0);
         let evidence = self.scorer.evidence(article, &scores.sides, 3);
-        Ok(StancePrediction::from_probabilities(self.scorer.spec(), &probabilities, evidence))
+        Ok(StancePrediction::decided(self.scorer.spec(), &probabilities, &self.rule, evidence))
     }
 }

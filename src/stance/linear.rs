@@ -227,17 +227,18 @@ pub fn cross_validate(
 ) -> Result<CvScores> {
     check_data(features, labels, n_classes)?;
     let fold_of = stratified_folds(labels, k, seed)?;
-    let mut oof_pred = vec![0usize; labels.len()];
+    let mut oof_proba = vec![Vec::new(); labels.len()];
     let mut fold_macro_f1 = Vec::with_capacity(k);
     for fold in 0..k {
         let (test, rest): (Vec<usize>, Vec<usize>) = (0..labels.len()).partition(|&i| fold_of[i] == fold);
         let rows = |idx: &[usize]| idx.iter().map(|&i| features[i].clone()).collect::<Vec<_>>();
         let gold = |idx: &[usize]| idx.iter().map(|&i| labels[i]).collect::<Vec<_>>();
-        let pred = train(&rows(&rest), &gold(&rest), n_classes, cfg)?.predict(&rows(&test))?;
+        let proba = train(&rows(&rest), &gold(&rest), n_classes, cfg)?.predict_proba(&rows(&test))?;
+        let pred: Vec<usize> = proba.iter().map(|p| argmax(p)).collect();
         fold_macro_f1.push(macro_f1(&gold(&test), &pred, n_classes)?);
-        test.iter().zip(pred).for_each(|(&i, p)| oof_pred[i] = p);
+        test.iter().zip(proba).for_each(|(&i, p)| oof_proba[i] = p);
     }
-    Ok(CvScores::new(fold_macro_f1, oof_pred))
+    Ok(CvScores::new(fold_macro_f1, oof_proba))
 }
 
 /// `-Σ wᵢ log p(yᵢ) / Σ wᵢ`, PyTorch's weighted cross-entropy.
@@ -329,7 +330,7 @@ mod tests {
         }
         let cv = cross_validate(&xs, &ys, 3, 5, &TrainConfig::default(), 9).unwrap();
         assert_eq!((cv.fold_macro_f1.len(), cv.mean_macro_f1), (5, 1.0));
-        assert_eq!(cv.oof_pred, ys);
+        assert_eq!(cv.oof_proba.iter().map(|p| argmax(p)).collect::<Vec<_>>(), ys);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod attribution;
 pub mod baseline;
 pub mod card;
+pub mod decision;
 pub mod head;
 pub mod linear;
 pub mod spec;
@@ -14,6 +15,7 @@ pub mod zero_shot;
 
 pub use spec::Spec;
 
+use self::decision::DecisionRule;
 use crate::document::Document;
 use crate::Result;
 use serde::Serialize;
@@ -45,8 +47,12 @@ pub struct StancePrediction {
 impl StancePrediction {
     /// Builds a prediction from probabilities in spec order, choosing the most probable label.
     pub fn from_probabilities(spec: &Spec, probabilities: &[f32], evidence: Vec<Evidence>) -> Self {
-        let best =
-            probabilities.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(spec.neutral_index(), |(i, _)| i);
+        Self::decided(spec, probabilities, &DecisionRule::ARGMAX, evidence)
+    }
+
+    /// Builds a prediction from probabilities in spec order, choosing the label with `rule`.
+    pub fn decided(spec: &Spec, probabilities: &[f32], rule: &DecisionRule, evidence: Vec<Evidence>) -> Self {
+        let best = rule.choose(spec, probabilities);
         StancePrediction {
             label: spec.labels[best].name.clone(),
             probabilities: spec.labels.iter().map(|l| l.name.clone()).zip(probabilities.iter().copied()).collect(),

@@ -3,12 +3,14 @@
 //! to trust the words on articles the word model has not seen.
 
 use super::baseline::BagOfWords;
+use super::decision::{DecisionRule, ThresholdScore};
 use super::head::{features, FeatureGroup, TrainedHead};
 use super::linear::{cross_validate, train, LinearHead, TrainConfig};
 use super::tfidf::TfidfVectorizer;
 use super::zero_shot::ExemplarScorer;
 use super::{Article, Spec};
-use crate::eval::metrics::{stratified_folds, CvScores};
+use crate::eval::metrics::{macro_f1, stratified_folds, CvScores};
+use crate::eval::vector::argmax;
 use crate::Result;
 
 /// One labelled training example as the trainers see it.
@@ -68,7 +70,6 @@ pub fn train_baseline(
     let fold_of = stratified_folds(&labels, options.folds, options.seed)?;
     let mut oof = vec![Vec::new(); examples.len()];
     let mut fold_scores = Vec::new();
-    let mut oof_pred = vec![0; examples.len()];
     for fold in 0..options.folds {
         let (train_idx, test_idx): (Vec<usize>, Vec<usize>) = (0..examples.len()).partition(|&i| fold_of[i] != fold);
         let texts: Vec<&String> = train_idx.iter().map(|&i| &examples[i].text).collect();
@@ -76,28 +77,28 @@ pub fn train_baseline(
         let (vectorizer, head) = fit_words(&texts, &ys, n_classes, &options.baseline)?;
         let test_texts: Vec<&String> = test_idx.iter().map(|&i| &examples[i].text).collect();
         let probs = head.predict_proba(&vectorizer.transform_many(&test_texts))?;
+        let gold: Vec<usize> = test_idx.iter().map(|&i| labels[i]).collect();
+        let pred: Vec<usize> = probs.iter().map(|p| argmax(p)).collect();
         for (&i, p) in test_idx.iter().zip(probs) {
-            oof_pred[i] = crate::eval::vector::argmax(&p);
             oof[i] = p;
         }
-        let gold: Vec<usize> = test_idx.iter().map(|&i| labels[i]).collect();
-        let pred: Vec<usize> = test_idx.iter().map(|&i| oof_pred[i]).collect();
-        fold_scores.push(crate::eval::metrics::macro_f1(&gold, &pred, n_classes)?);
+        fold_scores.push(macro_f1(&gold, &pred, n_classes)?);
     }
     let texts: Vec<&String> = examples.iter().map(|e| &e.text).collect();
     let (vectorizer, head) = fit_words(&texts, &labels, n_classes, &options.baseline)?;
     let model = BagOfWords::new(spec.clone(), vectorizer, head);
-    Ok((Trained { model, cv: CvScores::new(fold_scores, oof_pred) }, oof))
+    Ok((Trained { model, cv: CvScores::new(fold_scores, oof.clone()) }, oof))
 }
 
-/// Trains the head on encoder features (plus out-of-fold word probabilities when `groups` has words).
+/// Trains the head on encoder features (plus out-of-fold word probabilities when `groups` has words)
+/// and fits its decision rule on the out-of-fold probabilities; also returns each threshold's score.
 pub fn train_head(
     scorer: ExemplarScorer,
     examples: &[Example<'_>],
     word_oof: Option<&[Vec<f32>]>,
     words: Option<BagOfWords>,
     options: &TrainOptions,
-) -> Result<Trained<TrainedHead>> {
+) -> Result<(Trained<TrainedHead>, Vec<ThresholdScore>)> {
     let n_classes = scorer.spec().labels.len();
     let labels: Vec<usize> = examples.iter().map(|e| e.label).collect();
     let x = examples
@@ -109,8 +110,10 @@ pub fn train_head(
         })
         .collect::<Result<Vec<_>>>()?;
     let cv = cross_validate(&x, &labels, n_classes, options.folds, &options.head, options.seed)?;
+    let (rule, thresholds) = DecisionRule::fit(scorer.spec(), &cv.oof_proba, &labels)?;
     let head = train(&x, &labels, n_classes, &options.head)?;
-    Ok(Trained { model: TrainedHead::new(scorer, head, words, options.groups.clone()), cv })
+    let model = TrainedHead::new(scorer, head, words, options.groups.clone(), rule);
+    Ok((Trained { model, cv }, thresholds))
 }
 
 /// Training articles per label, in spec order (for model cards).
