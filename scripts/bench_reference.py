@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Time PyTorch and ONNX Runtime (fp32, int8) on `stance bench`'s token workload and compare.
 
-Run through scripts/bench-reference.sh, which sets up the virtualenv and writes the two inputs:
-the workload (`stance bench --workload standard --dump-workload FILE`) and stance's own report
-(`stance bench --workload standard --format json`). Every system runs the identical token ids in
+Run through scripts/bench-reference.sh, which sets up the virtualenv, builds stance and dumps the
+workload (`stance bench --workload standard --dump-workload FILE`); this script then runs, in each
+of --rounds rounds, stance's own report (`stance bench --workload standard --format json`) followed
+by PyTorch and ONNX Runtime, and reports medians over the rounds. Every system runs the identical token ids in
 the identical batches: each batch padded with 0 to its longest window, attention mask 1/0,
 token types 0, then masked mean pooling and L2 normalisation (what sentence-transformers does).
 Timings are medians of --runs passes after --warmup untimed ones; tokens/s counts real tokens
@@ -14,13 +15,15 @@ int8 is `quantize_dynamic(per_channel=True, weight_type=QInt8)` on the plain exp
 lost accuracy). ONNX Runtime's recommended `quant_pre_process` fails symbolic shape inference on
 this export; with `skip_symbolic_shape=True` it gave identical int8 outputs, so it is left out.
 
-Usage: bench_reference.py WORKLOAD_JSON STANCE_JSON --work DIR [--threads N] [--runs N] [--warmup N]
+Usage: bench_reference.py WORKLOAD_JSON STANCE_BINARY --work DIR [--precisions f32,int8] [--threads N]
+                          [--runs N] [--warmup N] [--rounds N] [--json FILE]
 """
 
 import argparse
 import hashlib
 import json
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -138,36 +141,49 @@ def min_cosine(a, b):
     return float((a * b).sum(1).min())
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("workload", type=Path)
-    parser.add_argument("stance", type=Path)
-    parser.add_argument("--work", type=Path, required=True, help="folder for the ONNX files")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--warmup", type=int, default=1)
-    parser.add_argument("--json", type=Path, help="also write the comparison as JSON")
-    args = parser.parse_args()
-
-    dump = json.loads(args.workload.read_text())
-    if dump.get("schema") != "stance-bench-workload/1":
-        raise SystemExit(f"{args.workload}: not a stance workload dump")
-    for w in dump["workloads"]:
-        if fingerprint(w["batches"]) != w["fingerprint"]:
-            raise SystemExit(f"{args.workload}: {w['name']} b{w['batch']}: ids do not match their fingerprint")
-    report = json.loads(args.stance.read_text())
+def stance_report(args, precisions, workloads):
+    """One `stance bench --workload standard` run, as {(workload, batch, "stance-P"): tokens/s}."""
+    cmd = [str(args.stance), "bench", "--offline", "--workload", "standard", "--threads", str(args.threads),
+           "--precision", ",".join(precisions), "--runs", str(args.runs), "--warmup", str(args.warmup),
+           "--format", "json"]
+    report = json.loads(subprocess.run(cmd, check=True, stdout=subprocess.PIPE).stdout)
     ours = {}
     for row in report["rows"]:
         if row["kind"] == "tokens" and row["threads"] == args.threads:
             ours[(row["workload"], row["batch"], row["precision"])] = row
-    precisions = sorted({p for (_, _, p) in ours})
-    for w in dump["workloads"]:
+    speeds = {}
+    for w in workloads:
         for p in precisions:
             row = ours.get((w["name"], w["batch"], p))
             if row is None:
                 raise SystemExit(f"stance's report has no {p} row for {w['name']} b{w['batch']}")
             if row["fingerprint"] != w["fingerprint"]:
                 raise SystemExit(f"{w['name']} b{w['batch']}: stance ran other ids than the dump holds")
+            speeds[(w["name"], w["batch"], f"stance-{p}")] = row["tokens_per_s"]
+    return speeds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workload", type=Path)
+    parser.add_argument("stance", type=Path, help="the stance binary")
+    parser.add_argument("--precisions", default="f32,int8")
+    parser.add_argument("--work", type=Path, required=True, help="folder for the ONNX files")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=3, help="stance, then the others, this many times")
+    parser.add_argument("--json", type=Path, help="also write the comparison as JSON")
+    args = parser.parse_args()
+
+    dump = json.loads(args.workload.read_text())
+    if dump.get("schema") != "stance-bench-workload/1":
+        raise SystemExit(f"{args.workload}: not a stance workload dump")
+    workloads = dump["workloads"]
+    for w in workloads:
+        if fingerprint(w["batches"]) != w["fingerprint"]:
+            raise SystemExit(f"{args.workload}: {w['name']} b{w['batch']}: ids do not match their fingerprint")
+    precisions = args.precisions.split(",")
 
     torch.set_num_threads(args.threads)
     try:
@@ -189,22 +205,25 @@ def main():
         return lambda b: session.run(None, {"input_ids": b[0], "attention_mask": b[1], "token_type_ids": b[2]})[0]
 
     systems = {"torch": torch_batch, "ort-fp32": ort_batch("ort-fp32"), "ort-int8": ort_batch("ort-int8")}
-    results = []
+    inputs = {(w["name"], w["batch"]): [padded(b) for b in w["batches"]] for w in workloads}
+    # Machines (virtual ones above all) drift by ±20% over minutes: interleave the systems in
+    # rounds and report medians over rounds, with each ratio's range, not one lucky or unlucky run.
+    rounds = []
     outputs = {name: [] for name in systems}
-    for w in dump["workloads"]:
-        inputs = [padded(b) for b in w["batches"]]
-        # stance packs each batch without padding; the others compute the padded shape.
-        padded_tokens = sum(len(b) * max(len(x) for x in b) for b in w["batches"])
-        row = {"workload": w["name"], "batch": w["batch"], "tokens": w["tokens"],
-               "padded_tokens": padded_tokens, "tokens_per_s": {}}
-        for p in precisions:
-            row["tokens_per_s"][f"stance-{p}"] = ours[(w["name"], w["batch"], p)]["tokens_per_s"]
-        for name, run_batch in systems.items():
-            seconds, out = measure(run_batch, inputs, args.warmup, args.runs)
-            row["tokens_per_s"][name] = w["tokens"] / seconds
-            outputs[name].append(out)
-            print(f"{w['name']} b{w['batch']}: {name} {w['tokens'] / seconds:.0f} tokens/s", file=sys.stderr)
-        results.append(row)
+    for r in range(args.rounds):
+        speeds = stance_report(args, precisions, workloads)
+        for w in workloads:
+            key = (w["name"], w["batch"])
+            for name, run_batch in systems.items():
+                seconds, out = measure(run_batch, inputs[key], args.warmup, args.runs)
+                speeds[key + (name,)] = w["tokens"] / seconds
+                if r == 0:
+                    outputs[name].append(out)
+        line = "  ".join(f"{w['name']} b{w['batch']}: " + " ".join(
+            f"{c} {speeds[(w['name'], w['batch'], c)]:.0f}" for c in [f"stance-{p}" for p in precisions] + list(systems))
+            for w in workloads)
+        print(f"round {r + 1}: {line}", file=sys.stderr)
+        rounds.append(speeds)
     full = {name: np.concatenate(o) for name, o in outputs.items()}
     cosines = {
         "ort-int8 vs ort-fp32": min_cosine(full["ort-int8"], full["ort-fp32"]),
@@ -215,23 +234,35 @@ def main():
     if "int8" in precisions:
         pairs += [("stance-int8", "ort-int8"), ("stance-int8", "ort-fp32")]
     columns = [f"stance-{p}" for p in precisions] + list(systems)
+    results = []
+    for w in workloads:
+        key = (w["name"], w["batch"])
+        padded_tokens = sum(len(b) * max(len(x) for x in b) for b in w["batches"])
+        median = {c: statistics.median(r[key + (c,)] for r in rounds) for c in columns}
+        ratios = {f"{a}/{b}": [r[key + (a,)] / r[key + (b,)] for r in rounds] for a, b in pairs}
+        results.append({"workload": w["name"], "batch": w["batch"], "tokens": w["tokens"],
+                        "padded_tokens": padded_tokens, "tokens_per_s": median,
+                        "ratio_median": {k: statistics.median(v) for k, v in ratios.items()},
+                        "ratio_range": {k: [min(v), max(v)] for k, v in ratios.items()}})
+
     header = ["workload", "batch", "tokens", "padding"] + columns + [f"{a}/{b}" for a, b in pairs]
     lines = [header]
     for r in results:
-        t = r["tokens_per_s"]
+        t, m, rng = r["tokens_per_s"], r["ratio_median"], r["ratio_range"]
         padding = f"{100 * (r['padded_tokens'] / r['tokens'] - 1):.0f}%"
         lines.append([r["workload"], str(r["batch"]), str(r["tokens"]), padding] + [f"{t[c]:.0f}" for c in columns]
-                     + [f"{t[a] / t[b]:.2f}" for a, b in pairs])
+                     + [f"{m[f'{a}/{b}']:.2f} ({rng[f'{a}/{b}'][0]:.2f}-{rng[f'{a}/{b}'][1]:.2f})" for a, b in pairs])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    print(f"tokens/s, {args.threads} threads, median of {args.runs} runs after {args.warmup} warm-up "
+    print(f"tokens/s, {args.threads} threads, medians over {args.rounds} interleaved rounds, each the median of "
+          f"{args.runs} runs after {args.warmup} warm-up; ratios: median (range over rounds) "
           f"(torch {torch.__version__}, onnxruntime {__import__('onnxruntime').__version__})")
     for line in lines:
         print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))))
     for name, value in cosines.items():
         print(f"min cosine {name}: {value:.5f}")
     if args.json:
-        args.json.write_text(json.dumps({"threads": args.threads, "runs": args.runs, "rows": results,
-                                         "min_cosine": cosines}, indent=2) + "\n")
+        args.json.write_text(json.dumps({"threads": args.threads, "runs": args.runs, "rounds": args.rounds,
+                                         "rows": results, "min_cosine": cosines}, indent=2) + "\n")
     return 0
 
 
