@@ -144,10 +144,44 @@ fn units(text: &str) -> Vec<(usize, usize)> {
     units
 }
 
+/// A quotation longer than this (in bytes) is split into its sentences after all.
+const MAX_HELD_QUOTE: usize = 300;
+
+/// For each char of `chars`, whether a double quotation is open after it (`“…”`, or `"…"` by
+/// parity).
+fn open_quotes(chars: &[(usize, char)]) -> Vec<bool> {
+    let mut open = false;
+    chars
+        .iter()
+        .map(|&(_, c)| {
+            match c {
+                '“' => open = true,
+                '”' => open = false,
+                '"' => open = !open,
+                _ => {}
+            }
+            open
+        })
+        .collect()
+}
+
+/// Whether a boundary at `chars[j]` falls inside a quotation that closes soon after in the unit:
+/// `"We lost everything. Now we dig graves," he said.` is one sentence, not a fragment and a half.
+/// An unclosed or long quotation is split as usual.
+fn inside_short_quote(unit: &str, chars: &[(usize, char)], open: &[bool], j: usize) -> bool {
+    if j == 0 || !open[j - 1] {
+        return false;
+    }
+    let at = chars[j].0;
+    let rest = &unit[at..unit.len().min(at + MAX_HELD_QUOTE)];
+    rest.contains(['"', '”'])
+}
+
 /// Splits one unit `text[start..end]` at sentence boundaries, pushing trimmed sentences.
 fn split_unit(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>) {
     let unit = &text[start..end];
     let chars: Vec<(usize, char)> = unit.char_indices().collect();
+    let open = open_quotes(&chars);
     let mut from = 0;
     let mut i = 0;
     while i < chars.len() {
@@ -162,7 +196,11 @@ fn split_unit(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>) {
         while j < chars.len() && is_closer(chars[j].1) {
             j += 1;
         }
-        if j < chars.len() && chars[j].1.is_whitespace() && is_boundary(unit, &chars, i, j) {
+        if j < chars.len()
+            && chars[j].1.is_whitespace()
+            && is_boundary(unit, &chars, i, j)
+            && !inside_short_quote(unit, &chars, &open, j)
+        {
             push(text, start + from, start + chars[j].0, out);
             from = chars[j].0;
         }
@@ -242,6 +280,22 @@ mod tests {
         assert_eq!((s[0].start, s[0].end), (2, 20));
         assert!(split_sentences("").is_empty());
         assert!(split_sentences(" \n\n ... — \n").is_empty());
+    }
+
+    #[test]
+    fn a_short_quotation_stays_one_sentence() {
+        let t = "\"We lost everything. Now we are digging graves,\" said Gul Khan. The strike hit at dawn.";
+        assert_eq!(
+            texts(t),
+            ["\"We lost everything. Now we are digging graves,\" said Gul Khan.", "The strike hit at dawn."]
+        );
+        let curly = "He said: “Enough. We go home.” Then he left.";
+        assert_eq!(texts(curly), ["He said: “Enough. We go home.”", "Then he left."]);
+        // A quotation that never closes, or runs long, is split as usual.
+        let unclosed = "He said: \"This is the end. Nothing more will come. We go home.";
+        assert_eq!(texts(unclosed).len(), 3);
+        let long = format!("\"{} Second part.\" said he.", "Word after word. ".repeat(30));
+        assert!(texts(&long).len() > 2);
     }
 
     #[test]
