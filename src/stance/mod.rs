@@ -50,11 +50,14 @@ impl StancePrediction {
         Self::decided(spec, probabilities, &DecisionRule::ARGMAX, evidence)
     }
 
-    /// Builds a prediction from probabilities in spec order, choosing the label with `rule`.
-    pub fn decided(spec: &Spec, probabilities: &[f32], rule: &DecisionRule, evidence: Vec<Evidence>) -> Self {
+    /// Builds a prediction from probabilities in spec order, choosing the label with `rule`; the
+    /// evidence for the chosen side comes first (a reader checks the verdict against it).
+    pub fn decided(spec: &Spec, probabilities: &[f32], rule: &DecisionRule, mut evidence: Vec<Evidence>) -> Self {
         let best = rule.choose(spec, probabilities);
+        let label = &spec.labels[best].name;
+        evidence.sort_by_key(|e| e.side != *label);
         StancePrediction {
-            label: spec.labels[best].name.clone(),
+            label: label.clone(),
             probabilities: spec.labels.iter().map(|l| l.name.clone()).zip(probabilities.iter().copied()).collect(),
             evidence,
         }
@@ -80,4 +83,20 @@ pub trait StanceClassifier: Send + Sync {
     fn needs_embeddings(&self) -> bool;
     /// Classifies one article.
     fn classify(&self, article: &Article<'_>) -> Result<StancePrediction>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_for_the_verdict_comes_first() {
+        let spec = Spec::load(None).unwrap();
+        let evidence = |side: &str, index| Evidence { side: side.into(), sentence: String::new(), index, score: 0.1 };
+        let all = vec![evidence("pro-Islamabad", 0), evidence("pro-Islamabad", 1), evidence("pro-Kabul", 2)];
+        let kabul = StancePrediction::from_probabilities(&spec, &[0.2, 0.7, 0.1], all.clone());
+        assert_eq!(kabul.evidence.iter().map(|e| e.index).collect::<Vec<_>>(), [2, 0, 1]);
+        let neutral = StancePrediction::from_probabilities(&spec, &[0.2, 0.1, 0.7], all);
+        assert_eq!(neutral.evidence.iter().map(|e| e.index).collect::<Vec<_>>(), [0, 1, 2], "order kept");
+    }
 }
