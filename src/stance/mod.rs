@@ -50,12 +50,15 @@ impl StancePrediction {
         Self::decided(spec, probabilities, &DecisionRule::ARGMAX, evidence)
     }
 
-    /// Builds a prediction from probabilities in spec order, choosing the label with `rule`; the
-    /// evidence for the chosen side comes first (a reader checks the verdict against it).
+    /// Builds a prediction from probabilities in spec order, choosing the label with `rule`. A side
+    /// verdict keeps only that side's evidence (in a partisan piece the other side's "evidence" is
+    /// mostly its framing of that side); a neutral verdict keeps both sides'.
     pub fn decided(spec: &Spec, probabilities: &[f32], rule: &DecisionRule, mut evidence: Vec<Evidence>) -> Self {
         let best = rule.choose(spec, probabilities);
         let label = &spec.labels[best].name;
-        evidence.sort_by_key(|e| e.side != *label);
+        if best != spec.neutral_index() {
+            evidence.retain(|e| e.side == *label);
+        }
         StancePrediction {
             label: label.clone(),
             probabilities: spec.labels.iter().map(|l| l.name.clone()).zip(probabilities.iter().copied()).collect(),
@@ -90,13 +93,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn evidence_for_the_verdict_comes_first() {
+    fn a_side_verdict_keeps_its_own_evidence_a_neutral_one_both() {
         let spec = Spec::load(None).unwrap();
         let evidence = |side: &str, index| Evidence { side: side.into(), sentence: String::new(), index, score: 0.1 };
         let all = vec![evidence("pro-Islamabad", 0), evidence("pro-Islamabad", 1), evidence("pro-Kabul", 2)];
         let kabul = StancePrediction::from_probabilities(&spec, &[0.2, 0.7, 0.1], all.clone());
-        assert_eq!(kabul.evidence.iter().map(|e| e.index).collect::<Vec<_>>(), [2, 0, 1]);
+        assert_eq!(kabul.evidence.iter().map(|e| e.index).collect::<Vec<_>>(), [2]);
         let neutral = StancePrediction::from_probabilities(&spec, &[0.2, 0.1, 0.7], all);
-        assert_eq!(neutral.evidence.iter().map(|e| e.index).collect::<Vec<_>>(), [0, 1, 2], "order kept");
+        assert_eq!(neutral.evidence.iter().map(|e| e.index).collect::<Vec<_>>(), [0, 1, 2]);
     }
 }
