@@ -151,7 +151,7 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
         cv_mean_macro_f1: cv.mean_macro_f1,
     };
 
-    let (baseline, word_oof) = train_baseline(&spec, &examples, &options)?;
+    let baseline = train_baseline(&spec, &examples, &options)?;
     println!(
         "baseline  {}-fold macro-F1 {:.3} ± {:.3}",
         args.folds, baseline.cv.mean_macro_f1, baseline.cv.std_macro_f1
@@ -163,7 +163,7 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
         let uses_words = args.features.contains(&FeatureGroup::Words);
         let words = uses_words.then(|| stance::stance::baseline::BagOfWords::load(&out, &spec)).transpose()?;
         let (head, thresholds) =
-            train_head(scorer, &examples, uses_words.then_some(word_oof.as_slice()), words, &options)?;
+            train_head(scorer, &examples, uses_words.then_some(baseline.cv.oof_proba.as_slice()), words, &options)?;
         println!(
             "head      {}-fold macro-F1 {:.3} ± {:.3}  (features: {:?})",
             args.folds, head.cv.mean_macro_f1, head.cv.std_macro_f1, args.features

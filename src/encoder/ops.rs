@@ -79,7 +79,7 @@ pub fn on_this_thread<R>(f: impl FnOnce() -> R) -> R {
 }
 
 /// How a matrix multiply may use the rayon pool it runs in.
-pub(super) fn parallelism() -> Parallelism {
+fn parallelism() -> Parallelism {
     match rayon::current_num_threads() {
         _ if ON_THIS_THREAD.with(Cell::get) => Parallelism::None,
         0 | 1 => Parallelism::None,

@@ -62,12 +62,10 @@ impl DecisionRule {
                 Ok(ThresholdScore { min_side_probability: t, macro_f1: macro_f1(labels, &pred, n_classes)? })
             })
             .collect::<Result<Vec<_>>>()?;
+        // Candidates rise, so a later one that scores as well replaces the best so far.
         let best = scores
             .iter()
-            .fold(None::<&ThresholdScore>, |best, s| match best {
-                Some(b) if b.macro_f1 > s.macro_f1 + 1e-9 => Some(b),
-                _ => Some(s),
-            })
+            .reduce(|best, s| if s.macro_f1 + 1e-9 >= best.macro_f1 { s } else { best })
             .map_or(0.0, |s| s.min_side_probability);
         Ok((DecisionRule { min_side_probability: best }, scores))
     }

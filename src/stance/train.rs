@@ -58,13 +58,9 @@ fn fit_words(
     Ok((vectorizer, head))
 }
 
-/// Trains the bag-of-words baseline on all examples and reports its k-fold scores; also returns
-/// out-of-fold probabilities for every example (for stacking).
-pub fn train_baseline(
-    spec: &Spec,
-    examples: &[Example<'_>],
-    options: &TrainOptions,
-) -> Result<(Trained<BagOfWords>, Vec<Vec<f32>>)> {
+/// Trains the bag-of-words baseline on all examples and reports its k-fold scores, with the
+/// out-of-fold probabilities of every example (for stacking).
+pub fn train_baseline(spec: &Spec, examples: &[Example<'_>], options: &TrainOptions) -> Result<Trained<BagOfWords>> {
     let n_classes = spec.labels.len();
     let labels: Vec<usize> = examples.iter().map(|e| e.label).collect();
     let fold_of = stratified_folds(&labels, options.folds, options.seed)?;
@@ -87,7 +83,7 @@ pub fn train_baseline(
     let texts: Vec<&String> = examples.iter().map(|e| &e.text).collect();
     let (vectorizer, head) = fit_words(&texts, &labels, n_classes, &options.baseline)?;
     let model = BagOfWords::new(spec.clone(), vectorizer, head);
-    Ok((Trained { model, cv: CvScores::new(fold_scores, oof.clone()) }, oof))
+    Ok(Trained { model, cv: CvScores::new(fold_scores, oof) })
 }
 
 /// Trains the head on encoder features (plus out-of-fold word probabilities when `groups` has words)
