@@ -5,6 +5,7 @@ use anyhow::{Context, Result};
 use stance::encoder::cache::{default_cache_dir, CachedEncoder};
 use stance::encoder::{BertEncoder, Encoder};
 use stance::eval::dataset::LabelledSet;
+use stance::eval::metrics::CrossFit;
 use stance::pipeline::{embed_articles, ArticleVectors};
 use stance::stance::baseline::article_text;
 use stance::stance::card::ModelCard;
@@ -46,11 +47,15 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value_t = TrainTarget::Transformer)]
     encoder: TrainTarget,
     /// Feature groups of the head.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [FeatureGroup::Evidence, FeatureGroup::Words])]
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [FeatureGroup::Evidence, FeatureGroup::Words, FeatureGroup::Sentences])]
     features: Vec<FeatureGroup>,
     /// Cross-validation folds.
     #[arg(long, default_value_t = 5)]
     folds: usize,
+    /// Cross-validation rounds, each with its own folds: the stacked models' out-of-fold outputs
+    /// are averaged over them, so the head does not hang on one way of dealing the folds.
+    #[arg(long, default_value_t = 5)]
+    repeats: usize,
     /// Seed for folds and optimiser.
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -125,11 +130,13 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
         standardize: false,
         ..TrainConfig::default()
     };
+    // Sentence embeddings are unit vectors already: no standardising.
+    let probe_cfg = TrainConfig { seed: args.seed, standardize: false, ..TrainConfig::default() };
     let options = TrainOptions {
-        folds: args.folds,
-        seed: args.seed,
+        cross_fit: CrossFit { folds: args.folds, repeats: args.repeats.max(1), seed: args.seed },
         head: head_cfg.clone(),
         baseline: baseline_cfg.clone(),
+        probe: probe_cfg,
         groups: args.features.clone(),
     };
     let card = |system: &str,
@@ -147,15 +154,14 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
         seed: args.seed,
         epochs: cfg.epochs,
         cv_folds: args.folds,
+        cv_repeats: args.repeats.max(1),
         cv_macro_f1: cv.fold_macro_f1.clone(),
         cv_mean_macro_f1: cv.mean_macro_f1,
     };
 
+    let cv = format!("{}-fold ×{}", args.folds, args.repeats.max(1));
     let baseline = train_baseline(&spec, &examples, &options)?;
-    println!(
-        "baseline  {}-fold macro-F1 {:.3} ± {:.3}",
-        args.folds, baseline.cv.mean_macro_f1, baseline.cv.std_macro_f1
-    );
+    println!("baseline  {cv} macro-F1 {:.3} ± {:.3}", baseline.cv.mean_macro_f1, baseline.cv.std_macro_f1);
     baseline.model.save(&out, card("baseline", None, vec!["words".into()], &baseline_cfg, &baseline.cv))?;
 
     if let (Some(encoder), Some(files)) = (&encoder, &files) {
@@ -165,8 +171,8 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
         let (head, thresholds) =
             train_head(scorer, &examples, uses_words.then_some(baseline.cv.oof_proba.as_slice()), words, &options)?;
         println!(
-            "head      {}-fold macro-F1 {:.3} ± {:.3}  (features: {:?})",
-            args.folds, head.cv.mean_macro_f1, head.cv.std_macro_f1, args.features
+            "head      {cv} macro-F1 {:.3} ± {:.3}  (features: {:?})",
+            head.cv.mean_macro_f1, head.cv.std_macro_f1, args.features
         );
         print_decision(head.model.rule(), &thresholds);
         let features = args.features.iter().map(|g| format!("{g:?}").to_lowercase()).collect();

@@ -228,6 +228,64 @@ impl CvScores {
     }
 }
 
+/// How to cross-fit: `folds` stratified folds, dealt `repeats` times (seeds `seed`, `seed + 1`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CrossFit {
+    /// Folds per round.
+    pub folds: usize,
+    /// Rounds, each with its own fold assignment; out-of-fold rows are averaged over them.
+    pub repeats: usize,
+    /// Seed of the first round's folds.
+    pub seed: u64,
+}
+
+/// One held-out fold of a [`cross_fit`] round: its examples and the rows predicted for them.
+pub struct HeldOut {
+    /// Indices of the held-out examples.
+    pub test: Vec<usize>,
+    /// One row per held-out example, from a model fit without them.
+    pub rows: Vec<Vec<f32>>,
+}
+
+/// Repeated stratified cross-fitting: for every round and fold, `fit_predict(train, test)` fits on
+/// the `train` indices and returns a row per `test` index. Returns each example's rows averaged
+/// over rounds (out-of-fold, for stacking and threshold fitting) and every held-out fold.
+pub fn cross_fit<F>(labels: &[usize], plan: CrossFit, mut fit_predict: F) -> Result<(Vec<Vec<f32>>, Vec<HeldOut>)>
+where
+    F: FnMut(&[usize], &[usize]) -> Result<Vec<Vec<f32>>>,
+{
+    let repeats = plan.repeats.max(1);
+    let mut sums: Vec<Vec<f32>> = vec![Vec::new(); labels.len()];
+    let mut held_out = Vec::with_capacity(repeats * plan.folds);
+    for round in 0..repeats as u64 {
+        let fold_of = stratified_folds(labels, plan.folds, plan.seed.wrapping_add(round))?;
+        for fold in 0..plan.folds {
+            let (test, train): (Vec<usize>, Vec<usize>) = (0..labels.len()).partition(|&i| fold_of[i] == fold);
+            let rows = fit_predict(&train, &test)?;
+            for (&i, row) in test.iter().zip(&rows) {
+                if sums[i].is_empty() {
+                    sums[i] = vec![0.0; row.len()];
+                }
+                sums[i].iter_mut().zip(row).for_each(|(s, x)| *s += x / repeats as f32);
+            }
+            held_out.push(HeldOut { test, rows });
+        }
+    }
+    Ok((sums, held_out))
+}
+
+/// Per-fold macro-F1 of held-out probability rows (argmax) against `labels`.
+pub fn held_out_macro_f1(held_out: &[HeldOut], labels: &[usize], n_classes: usize) -> Result<Vec<f64>> {
+    held_out
+        .iter()
+        .map(|h| {
+            let gold: Vec<usize> = h.test.iter().map(|&i| labels[i]).collect();
+            let pred: Vec<usize> = h.rows.iter().map(|p| crate::eval::vector::argmax(p)).collect();
+            macro_f1(&gold, &pred, n_classes)
+        })
+        .collect()
+}
+
 /// The fold (`0..k`) of each example for stratified `k`-fold cross-validation: each class's
 /// examples are shuffled with `seed` and dealt round-robin, continuing from class to class, so
 /// fold sizes differ by at most one and every fold gets its share of each class. Fails unless
@@ -374,6 +432,17 @@ mod tests {
             assert_eq!(in0 * 2, labels.iter().filter(|&&y| y == class).count());
         }
         assert!(stratified_folds(&labels, 1, 0).is_err());
+        let plan = CrossFit { folds: 2, repeats: 3, seed: 3 };
+        let mut fits = 0;
+        let (oof, held_out) = cross_fit(&labels, plan, |train, test| {
+            fits += 1;
+            assert!(test.iter().all(|i| !train.contains(i)) && train.len() + test.len() == labels.len());
+            Ok(test.iter().map(|&i| vec![i as f32, fits as f32]).collect())
+        })
+        .unwrap();
+        assert_eq!((fits, held_out.len()), (6, 6));
+        // Every example is held out once per round: its first column averages back to its index.
+        assert!(oof.iter().enumerate().all(|(i, row)| (row[0] - i as f32).abs() < 1e-5));
         assert!(stratified_folds(&labels, 11, 0).is_err());
         let cv = CvScores::new(vec![0.5, 1.0], vec![]);
         assert!(close(cv.mean_macro_f1, 0.75) && close(cv.std_macro_f1, 0.25));

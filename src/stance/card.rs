@@ -28,10 +28,17 @@ pub struct ModelCard {
     pub epochs: usize,
     /// Folds of the cross-validation.
     pub cv_folds: usize,
-    /// Cross-validated macro-F1 per fold.
+    /// Rounds of the cross-validation, each with its own folds (1 in cards that predate rounds).
+    #[serde(default = "one")]
+    pub cv_repeats: usize,
+    /// Cross-validated macro-F1 per held-out fold, round after round.
     pub cv_macro_f1: Vec<f64>,
     /// Their mean.
     pub cv_mean_macro_f1: f64,
+}
+
+fn one() -> usize {
+    1
 }
 
 impl ModelCard {

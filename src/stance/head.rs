@@ -1,11 +1,12 @@
 //! The trained head: softmax regression over what the encoder and the words each know — the
-//! document embedding, the exemplar evidence (with attribution), and the bag-of-words model's
-//! probabilities (stacked: out-of-fold during training).
+//! document embedding, the exemplar evidence (with attribution), the sentence probe's reading and
+//! the bag-of-words model's probabilities (both stacked: out-of-fold during training).
 
 use super::baseline::{article_text, BagOfWords};
 use super::card::ModelCard;
 use super::decision::{DecisionRule, ThresholdScore};
 use super::linear::LinearHead;
+use super::probe::SentenceProbe;
 use super::zero_shot::{ArticleScores, ExemplarScorer};
 use super::{Article, Spec, StanceClassifier, StancePrediction};
 use crate::{Error, Result};
@@ -23,16 +24,27 @@ pub enum FeatureGroup {
     Evidence,
     /// Probabilities of the bag-of-words baseline.
     Words,
+    /// How the sentences lean, by a probe trained on the corpus's sentence embeddings.
+    Sentences,
 }
 
-/// Features of one article, given the groups wanted, its exemplar scores, and (for `Words`) the
-/// baseline's probabilities.
+/// What the stacked models say of one article (out-of-fold while training).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stacked<'a> {
+    /// The bag-of-words baseline's probabilities, for [`FeatureGroup::Words`].
+    pub words: Option<&'a [f32]>,
+    /// The sentence probe's features, for [`FeatureGroup::Sentences`].
+    pub sentences: Option<&'a [f32]>,
+}
+
+/// Features of one article, given the groups wanted, its exemplar scores, and what the stacked
+/// models say of it.
 pub fn features(
     groups: &[FeatureGroup],
     scorer: &ExemplarScorer,
     scores: &ArticleScores,
     article: &Article<'_>,
-    word_probs: Option<&[f32]>,
+    stacked: Stacked<'_>,
 ) -> Result<Vec<f32>> {
     let mut out = Vec::new();
     for group in groups {
@@ -40,11 +52,17 @@ pub fn features(
             FeatureGroup::Embedding => out.extend_from_slice(article.doc_vector),
             FeatureGroup::Evidence => out.extend(scorer.evidence_features(scores)),
             FeatureGroup::Words => {
-                let probs = word_probs
+                let probs = stacked
+                    .words
                     .ok_or_else(|| Error::Other("the words feature needs the bag-of-words baseline".into()))?;
                 // Log-probabilities: a linear layer combines them like logits.
                 out.extend(probs.iter().map(|p| p.max(1e-6).ln()));
             }
+            FeatureGroup::Sentences => out.extend_from_slice(
+                stacked
+                    .sentences
+                    .ok_or_else(|| Error::Other("the sentences feature needs the sentence probe".into()))?,
+            ),
         }
     }
     Ok(out)
@@ -67,6 +85,7 @@ pub struct TrainedHead {
     scorer: ExemplarScorer,
     head: LinearHead,
     words: Option<BagOfWords>,
+    probe: Option<SentenceProbe>,
     groups: Vec<FeatureGroup>,
     rule: DecisionRule,
 }
@@ -77,10 +96,11 @@ impl TrainedHead {
         scorer: ExemplarScorer,
         head: LinearHead,
         words: Option<BagOfWords>,
+        probe: Option<SentenceProbe>,
         groups: Vec<FeatureGroup>,
         rule: DecisionRule,
     ) -> Self {
-        TrainedHead { scorer, head, words, groups, rule }
+        TrainedHead { scorer, head, words, probe, groups, rule }
     }
 
     /// How the head turns probabilities into a label.
@@ -99,7 +119,7 @@ impl TrainedHead {
         json.is_file() && weights.is_file()
     }
 
-    /// Loads the head (and the baseline it stacks, if it uses words) from `dir`.
+    /// Loads the head (and the baseline and probe it stacks, if it uses them) from `dir`.
     pub fn load(dir: &Path, scorer: ExemplarScorer) -> Result<Self> {
         let spec = scorer.spec().clone();
         let (json, weights) = Self::paths(dir, &spec);
@@ -108,14 +128,19 @@ impl TrainedHead {
             serde_json::from_str(&text).map_err(|e| Error::Config { path: json.clone(), message: e.to_string() })?;
         file.card.check_labels(&spec.label_names(), &json)?;
         let words = if file.groups.contains(&FeatureGroup::Words) { Some(BagOfWords::load(dir, &spec)?) } else { None };
+        let probe =
+            if file.groups.contains(&FeatureGroup::Sentences) { Some(SentenceProbe::load(dir, &spec)?) } else { None };
         let head = LinearHead::load_file(&weights, &Device::Cpu)?;
-        Ok(TrainedHead { scorer, head, words, groups: file.groups, rule: file.decision })
+        Ok(TrainedHead { scorer, head, words, probe, groups: file.groups, rule: file.decision })
     }
 
-    /// Saves the head, its card and the scores its decision rule was chosen by (the stacked
-    /// baseline is saved by its own `save`).
+    /// Saves the head with its probe, its card and the scores its decision rule was chosen by (the
+    /// stacked baseline is saved by its own `save`).
     pub fn save(&self, dir: &Path, card: ModelCard, decision_scores: Vec<ThresholdScore>) -> Result<()> {
         let (json, weights) = Self::paths(dir, self.scorer.spec());
+        if let Some(probe) = &self.probe {
+            probe.save(dir, self.scorer.spec())?;
+        }
         let file = HeadFile { card, groups: self.groups.clone(), decision: self.rule, decision_scores };
         let text = serde_json::to_string_pretty(&file).map_err(|e| Error::Other(e.to_string()))?;
         std::fs::write(&json, text + "\n").map_err(|e| Error::io(&json, e))?;
@@ -138,7 +163,9 @@ impl StanceClassifier for TrainedHead {
             None => None,
         };
         let scores = self.scorer.score_article(article);
-        let x = features(&self.groups, &self.scorer, &scores, article, word_probs.as_deref())?;
+        let sentences = self.probe.as_ref().map(|p| p.features(article, &scores)).transpose()?;
+        let stacked = Stacked { words: word_probs.as_deref(), sentences: sentences.as_deref() };
+        let x = features(&self.groups, &self.scorer, &scores, article, stacked)?;
         let probabilities = self.head.predict_proba(&[x])?.remove(0);
         let evidence = self.scorer.evidence(article, &scores.sides, 3);
         Ok(StancePrediction::decided(self.scorer.spec(), &probabilities, &self.rule, evidence))

@@ -7,6 +7,7 @@ pub mod card;
 pub mod decision;
 pub mod head;
 pub mod linear;
+pub mod probe;
 pub mod spec;
 pub mod systems;
 pub mod tfidf;

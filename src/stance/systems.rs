@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 pub enum SystemKind {
     /// The trained head when one exists for the spec, else zero-shot.
     Auto,
-    /// Softmax regression on embeddings, exemplar evidence and word probabilities (trained).
+    /// Softmax regression on exemplar evidence, a sentence probe and word probabilities (trained).
     Head,
     /// Exemplar similarity with attribution, no training.
     ZeroShot,

@@ -1,16 +1,16 @@
-//! Training: the bag-of-words baseline, and the head on encoder features stacked with it.
-//! Word probabilities fed to the head during training are out-of-fold, so the head learns how far
-//! to trust the words on articles the word model has not seen.
+//! Training: the bag-of-words baseline, and the head on encoder features stacked with it and with
+//! the sentence probe. What the stacked models say of a training article is out-of-fold, so the
+//! head learns how far to trust them on articles they have not seen.
 
 use super::baseline::BagOfWords;
 use super::decision::{DecisionRule, ThresholdScore};
-use super::head::{features, FeatureGroup, TrainedHead};
+use super::head::{features, FeatureGroup, Stacked, TrainedHead};
 use super::linear::{cross_validate, train, LinearHead, TrainConfig};
+use super::probe;
 use super::tfidf::TfidfVectorizer;
 use super::zero_shot::ExemplarScorer;
 use super::{Article, Spec};
-use crate::eval::metrics::{macro_f1, stratified_folds, CvScores};
-use crate::eval::vector::argmax;
+use crate::eval::metrics::{cross_fit, held_out_macro_f1, CrossFit, CvScores};
 use crate::Result;
 
 /// One labelled training example as the trainers see it.
@@ -26,14 +26,14 @@ pub struct Example<'a> {
 /// Settings shared by both trainers.
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
-    /// Cross-validation folds (also used for out-of-fold word probabilities).
-    pub folds: usize,
-    /// Seed of folds and optimiser.
-    pub seed: u64,
+    /// Cross-validation folds, rounds and seed (also for the stacked models' out-of-fold outputs).
+    pub cross_fit: CrossFit,
     /// Optimiser settings of the head.
     pub head: TrainConfig,
     /// Optimiser settings of the baseline.
     pub baseline: TrainConfig,
+    /// Optimiser settings of the sentence probe.
+    pub probe: TrainConfig,
     /// Feature groups of the head.
     pub groups: Vec<FeatureGroup>,
 }
@@ -63,31 +63,22 @@ fn fit_words(
 pub fn train_baseline(spec: &Spec, examples: &[Example<'_>], options: &TrainOptions) -> Result<Trained<BagOfWords>> {
     let n_classes = spec.labels.len();
     let labels: Vec<usize> = examples.iter().map(|e| e.label).collect();
-    let fold_of = stratified_folds(&labels, options.folds, options.seed)?;
-    let mut oof = vec![Vec::new(); examples.len()];
-    let mut fold_scores = Vec::new();
-    for fold in 0..options.folds {
-        let (train_idx, test_idx): (Vec<usize>, Vec<usize>) = (0..examples.len()).partition(|&i| fold_of[i] != fold);
-        let texts: Vec<&String> = train_idx.iter().map(|&i| &examples[i].text).collect();
+    let texts = |idx: &[usize]| idx.iter().map(|&i| &examples[i].text).collect::<Vec<_>>();
+    let (oof, held_out) = cross_fit(&labels, options.cross_fit, |train_idx, test_idx| {
         let ys: Vec<usize> = train_idx.iter().map(|&i| labels[i]).collect();
-        let (vectorizer, head) = fit_words(&texts, &ys, n_classes, &options.baseline)?;
-        let test_texts: Vec<&String> = test_idx.iter().map(|&i| &examples[i].text).collect();
-        let probs = head.predict_proba(&vectorizer.transform_many(&test_texts))?;
-        let gold: Vec<usize> = test_idx.iter().map(|&i| labels[i]).collect();
-        let pred: Vec<usize> = probs.iter().map(|p| argmax(p)).collect();
-        for (&i, p) in test_idx.iter().zip(probs) {
-            oof[i] = p;
-        }
-        fold_scores.push(macro_f1(&gold, &pred, n_classes)?);
-    }
-    let texts: Vec<&String> = examples.iter().map(|e| &e.text).collect();
-    let (vectorizer, head) = fit_words(&texts, &labels, n_classes, &options.baseline)?;
+        let (vectorizer, head) = fit_words(&texts(train_idx), &ys, n_classes, &options.baseline)?;
+        head.predict_proba(&vectorizer.transform_many(&texts(test_idx)))
+    })?;
+    let fold_scores = held_out_macro_f1(&held_out, &labels, n_classes)?;
+    let all: Vec<usize> = (0..examples.len()).collect();
+    let (vectorizer, head) = fit_words(&texts(&all), &labels, n_classes, &options.baseline)?;
     let model = BagOfWords::new(spec.clone(), vectorizer, head);
     Ok(Trained { model, cv: CvScores::new(fold_scores, oof) })
 }
 
-/// Trains the head on encoder features (plus out-of-fold word probabilities when `groups` has words)
-/// and fits its decision rule on the out-of-fold probabilities; also returns each threshold's score.
+/// Trains the head on encoder features (plus out-of-fold word probabilities when `groups` has words,
+/// and the sentence probe, fit here, when it has sentences) and fits its decision rule on the
+/// out-of-fold probabilities; also returns each threshold's score.
 pub fn train_head(
     scorer: ExemplarScorer,
     examples: &[Example<'_>],
@@ -97,18 +88,31 @@ pub fn train_head(
 ) -> Result<(Trained<TrainedHead>, Vec<ThresholdScore>)> {
     let n_classes = scorer.spec().labels.len();
     let labels: Vec<usize> = examples.iter().map(|e| e.label).collect();
+    let scores: Vec<_> = examples.iter().map(|e| scorer.score_article(&e.article)).collect();
+    let (probe, probe_oof) = if options.groups.contains(&FeatureGroup::Sentences) {
+        let articles: Vec<Article<'_>> = examples.iter().map(|e| e.article).collect();
+        let (probe, oof) =
+            probe::fit_out_of_fold(scorer.spec(), &articles, &scores, &labels, options.cross_fit, &options.probe)?;
+        (Some(probe), Some(oof))
+    } else {
+        (None, None)
+    };
     let x = examples
         .iter()
+        .zip(&scores)
         .enumerate()
-        .map(|(i, e)| {
-            let scores = scorer.score_article(&e.article);
-            features(&options.groups, &scorer, &scores, &e.article, word_oof.map(|w| w[i].as_slice()))
+        .map(|(i, (e, scores))| {
+            let stacked = Stacked {
+                words: word_oof.map(|w| w[i].as_slice()),
+                sentences: probe_oof.as_ref().map(|p| p[i].as_slice()),
+            };
+            features(&options.groups, &scorer, scores, &e.article, stacked)
         })
         .collect::<Result<Vec<_>>>()?;
-    let cv = cross_validate(&x, &labels, n_classes, options.folds, &options.head, options.seed)?;
+    let cv = cross_validate(&x, &labels, n_classes, options.cross_fit, &options.head)?;
     let (rule, thresholds) = DecisionRule::fit(scorer.spec(), &cv.oof_proba, &labels)?;
     let head = train(&x, &labels, n_classes, &options.head)?;
-    let model = TrainedHead::new(scorer, head, words, options.groups.clone(), rule);
+    let model = TrainedHead::new(scorer, head, words, probe, options.groups.clone(), rule);
     Ok((Trained { model, cv }, thresholds))
 }
 
