@@ -9,6 +9,7 @@ use stance::pipeline::embed_articles;
 use stance::stance::systems::{artifacts_dir, build_classifier, SystemKind};
 use stance::stance::Spec;
 use stance::summarize::{CentralitySummarizer, LeadSummarizer, Summarizer};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -73,19 +74,25 @@ pub fn run(global: &GlobalArgs, args: CompareArgs) -> Result<ExitCode> {
         None => args.data.display().to_string(),
     };
     let report = compare(data, &spec, &items, &vectors, embed_seconds, &contenders, &summarizers)?;
+    let mut out = std::io::stdout().lock();
     match args.format {
-        CompareFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        CompareFormat::Table => print_tables(&report),
+        CompareFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,
+        CompareFormat::Table => print_tables(&mut out, &report)?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_tables(report: &CompareReport) {
-    println!("{}: {} articles (embedding took {:.1}s)\n", report.data, report.n, report.embed_seconds);
-    println!("{:<11} {:>6} {:>9} {:>15} {:>7} {:>10}", "system", "acc", "macro-F1", "95% CI", "F_avg", "articles/s");
+fn print_tables(out: &mut impl Write, report: &CompareReport) -> std::io::Result<()> {
+    writeln!(out, "{}: {} articles (embedding took {:.1}s)\n", report.data, report.n, report.embed_seconds)?;
+    writeln!(
+        out,
+        "{:<11} {:>6} {:>9} {:>15} {:>7} {:>10}",
+        "system", "acc", "macro-F1", "95% CI", "F_avg", "articles/s"
+    )?;
     for s in &report.systems {
         let r = &s.report;
-        println!(
+        writeln!(
+            out,
             "{:<11} {:>6.3} {:>9.3} {:>15} {:>7.3} {:>10.1}",
             s.name,
             r.accuracy,
@@ -93,16 +100,18 @@ fn print_tables(report: &CompareReport) {
             format!("[{:.3}, {:.3}]", s.macro_f1_ci95.0, s.macro_f1_ci95.1),
             r.f_avg,
             s.articles_per_second
-        );
+        )?;
     }
     for s in &report.systems {
-        println!(
+        writeln!(
+            out,
             "\n{} — per class (precision / recall / F1, support) and confusion (rows gold, columns predicted)",
             s.name
-        );
+        )?;
         for (c, m) in s.report.per_class.iter().enumerate() {
             let row: Vec<String> = s.report.confusion[c].iter().map(|n| format!("{n:>4}")).collect();
-            println!(
+            writeln!(
+                out,
                 "  {:<14} {:.3} / {:.3} / {:.3}  ({:>3})   {}",
                 m.label,
                 m.precision,
@@ -110,16 +119,18 @@ fn print_tables(report: &CompareReport) {
                 m.f1,
                 m.support,
                 row.join("")
-            );
+            )?;
         }
     }
-    println!(
+    writeln!(
+        out,
         "\n{:<11} {:>8} {:>8} {:>8} {:>9} {:>11} {:>12}",
         "summarizer", "ROUGE-1", "ROUGE-2", "ROUGE-L", "coverage", "redundancy", "compression"
-    );
+    )?;
     let opt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
     for s in &report.summaries {
-        println!(
+        writeln!(
+            out,
             "{:<11} {:>8} {:>8} {:>8} {:>9.3} {:>11.3} {:>12.3}",
             s.name,
             opt(s.rouge1),
@@ -128,6 +139,7 @@ fn print_tables(report: &CompareReport) {
             s.coverage,
             s.redundancy,
             s.compression
-        );
+        )?;
     }
+    Ok(())
 }

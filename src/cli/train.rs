@@ -16,6 +16,7 @@ use stance::stance::systems::artifacts_dir;
 use stance::stance::train::{class_counts, train_baseline, train_head, Example, TrainOptions};
 use stance::stance::zero_shot::{ExemplarScorer, ZeroShotParams};
 use stance::stance::{Article, Spec};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -161,7 +162,8 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
 
     let cv = format!("{}-fold ×{}", args.folds, args.repeats.max(1));
     let baseline = train_baseline(&spec, &examples, &options)?;
-    println!("baseline  {cv} macro-F1 {:.3} ± {:.3}", baseline.cv.mean_macro_f1, baseline.cv.std_macro_f1);
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "baseline  {cv} macro-F1 {:.3} ± {:.3}", baseline.cv.mean_macro_f1, baseline.cv.std_macro_f1)?;
     baseline.model.save(&out, card("baseline", None, vec!["words".into()], &baseline_cfg, &baseline.cv))?;
 
     if let (Some(encoder), Some(files)) = (&encoder, &files) {
@@ -170,26 +172,28 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
         let words = uses_words.then(|| stance::stance::baseline::BagOfWords::load(&out, &spec)).transpose()?;
         let (head, thresholds) =
             train_head(scorer, &examples, uses_words.then_some(baseline.cv.oof_proba.as_slice()), words, &options)?;
-        println!(
+        writeln!(
+            stdout,
             "head      {cv} macro-F1 {:.3} ± {:.3}  (features: {:?})",
             head.cv.mean_macro_f1, head.cv.std_macro_f1, args.features
-        );
-        print_decision(head.model.rule(), &thresholds);
+        )?;
+        print_decision(&mut stdout, head.model.rule(), &thresholds)?;
         let features = args.features.iter().map(|g| format!("{g:?}").to_lowercase()).collect();
         let card = card("head", Some(files.spec.versioned_id()), features, &head_cfg, &head.cv);
         head.model.save(&out, card, thresholds)?;
     }
-    println!("saved to {}", out.display());
+    writeln!(stdout, "saved to {}", out.display())?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Prints the chosen decision rule and the out-of-fold macro-F1 it was chosen by.
-fn print_decision(rule: DecisionRule, scores: &[ThresholdScore]) {
+fn print_decision(out: &mut impl Write, rule: DecisionRule, scores: &[ThresholdScore]) -> std::io::Result<()> {
     let curve: Vec<String> =
         scores.iter().map(|s| format!("{:.2}:{:.3}", s.min_side_probability, s.macro_f1)).collect();
-    println!(
+    writeln!(
+        out,
         "decision  call a side at p ≥ {:.2}, else neutral (out-of-fold macro-F1 by threshold: {})",
         rule.min_side_probability,
         curve.join(" ")
-    );
+    )
 }
