@@ -55,7 +55,7 @@ pub struct TrainArgs {
     folds: usize,
     /// Cross-validation rounds, each with its own folds: the stacked models' out-of-fold outputs
     /// are averaged over them, so the head does not hang on one way of dealing the folds.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     repeats: usize,
     /// Seed for folds and optimiser.
     #[arg(long, default_value_t = 42)]
@@ -134,7 +134,7 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
     // Sentence embeddings are unit vectors already: no standardising.
     let probe_cfg = TrainConfig { seed: args.seed, standardize: false, ..TrainConfig::default() };
     let options = TrainOptions {
-        cross_fit: CrossFit { folds: args.folds, repeats: args.repeats.max(1), seed: args.seed },
+        cross_fit: CrossFit { folds: args.folds, repeats: args.repeats, seed: args.seed },
         head: head_cfg.clone(),
         baseline: baseline_cfg.clone(),
         probe: probe_cfg,
@@ -155,12 +155,12 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
         seed: args.seed,
         epochs: cfg.epochs,
         cv_folds: args.folds,
-        cv_repeats: args.repeats.max(1),
+        cv_repeats: args.repeats,
         cv_macro_f1: cv.fold_macro_f1.clone(),
         cv_mean_macro_f1: cv.mean_macro_f1,
     };
 
-    let cv = format!("{}-fold ×{}", args.folds, args.repeats.max(1));
+    let cv = format!("{}-fold ×{}", args.folds, args.repeats);
     let baseline = train_baseline(&spec, &examples, &options)?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "baseline  {cv} macro-F1 {:.3} ± {:.3}", baseline.cv.mean_macro_f1, baseline.cv.std_macro_f1)?;

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::vector::cosine;
+use super::vector::{argmax, cosine};
 use crate::{Error, Result};
 
 /// Precision, recall and F1 of one class.
@@ -280,7 +280,7 @@ pub fn held_out_macro_f1(held_out: &[HeldOut], labels: &[usize], n_classes: usiz
         .iter()
         .map(|h| {
             let gold: Vec<usize> = h.test.iter().map(|&i| labels[i]).collect();
-            let pred: Vec<usize> = h.rows.iter().map(|p| crate::eval::vector::argmax(p)).collect();
+            let pred: Vec<usize> = h.rows.iter().map(|p| argmax(p)).collect();
             macro_f1(&gold, &pred, n_classes)
         })
         .collect()
@@ -423,15 +423,8 @@ mod tests {
     }
 
     #[test]
-    fn folds_are_stratified_and_seeded() {
+    fn cross_fit_holds_each_example_out_once_per_round_and_averages() {
         let labels = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2];
-        let folds = stratified_folds(&labels, 2, 3).unwrap();
-        assert_eq!(folds, stratified_folds(&labels, 2, 3).unwrap());
-        for class in 0..3 {
-            let in0 = (0..10).filter(|&i| labels[i] == class && folds[i] == 0).count();
-            assert_eq!(in0 * 2, labels.iter().filter(|&&y| y == class).count());
-        }
-        assert!(stratified_folds(&labels, 1, 0).is_err());
         let plan = CrossFit { folds: 2, repeats: 3, seed: 3 };
         let mut fits = 0;
         let (oof, held_out) = cross_fit(&labels, plan, |train, test| {
@@ -443,6 +436,18 @@ mod tests {
         assert_eq!((fits, held_out.len()), (6, 6));
         // Every example is held out once per round: its first column averages back to its index.
         assert!(oof.iter().enumerate().all(|(i, row)| (row[0] - i as f32).abs() < 1e-5));
+    }
+
+    #[test]
+    fn folds_are_stratified_and_seeded() {
+        let labels = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2];
+        let folds = stratified_folds(&labels, 2, 3).unwrap();
+        assert_eq!(folds, stratified_folds(&labels, 2, 3).unwrap());
+        for class in 0..3 {
+            let in0 = (0..10).filter(|&i| labels[i] == class && folds[i] == 0).count();
+            assert_eq!(in0 * 2, labels.iter().filter(|&&y| y == class).count());
+        }
+        assert!(stratified_folds(&labels, 1, 0).is_err());
         assert!(stratified_folds(&labels, 11, 0).is_err());
         let cv = CvScores::new(vec![0.5, 1.0], vec![]);
         assert!(close(cv.mean_macro_f1, 0.75) && close(cv.std_macro_f1, 0.25));
