@@ -21,8 +21,9 @@ pub enum CompareFormat {
     Table,
     /// The `CompareReport` as JSON: {data, n, labels, embed_seconds, systems: [{name, n, accuracy,
     /// macro_f1, macro_f1_ci95, f_avg, polar, per_class: [{label, precision, recall, f1, support}],
-    /// confusion, articles_per_second, predictions}], summaries: [{name, rouge1, rouge2, rouge_l,
-    /// coverage, redundancy, compression}]}.
+    /// confusion, articles_per_second, predictions}], paired: [{system, against, delta_macro_f1,
+    /// delta_ci95, only_system_right, only_against_right, mcnemar_p}], summaries: [{name, rouge1,
+    /// rouge2, rouge_l, coverage, redundancy, compression}]}.
     Json,
 }
 
@@ -121,6 +122,25 @@ fn print_tables(out: &mut impl Write, report: &CompareReport) -> std::io::Result
                 row.join("")
             )?;
         }
+    }
+    if !report.paired.is_empty() {
+        writeln!(out, "\npaired on the same articles (95% bootstrap interval of the difference; exact McNemar test)")?;
+    }
+    for p in &report.paired {
+        writeln!(
+            out,
+            "  {} − {}: macro-F1 {:+.3} [{:+.3}, {:+.3}]; only {} right: {}, only {} right: {} (p {})",
+            p.system,
+            p.against,
+            p.delta_macro_f1,
+            p.delta_ci95.0,
+            p.delta_ci95.1,
+            p.system,
+            p.only_system_right,
+            p.against,
+            p.only_against_right,
+            if p.mcnemar_p < 0.001 { "< 0.001".to_string() } else { format!("= {:.3}", p.mcnemar_p) }
+        )?;
     }
     writeln!(
         out,

@@ -1,8 +1,9 @@
 //! `stance compare`: every system on the same labelled articles in one run, with the metrics,
-//! bootstrap intervals, throughput and summary quality that go into the report.
+//! bootstrap intervals, paired differences, throughput and summary quality that go into the report.
 
 use super::dataset::LabelledArticle;
 use super::metrics::{bootstrap_macro_f1, compression_ratio, coverage, redundancy, ClassificationReport};
+use super::paired::{paired_comparison, PairedComparison};
 use super::rouge::rouge;
 use super::vector::{mean_rows, normalize};
 use crate::pipeline::ArticleVectors;
@@ -63,6 +64,8 @@ pub struct CompareReport {
     pub embed_seconds: f64,
     /// Per stance system.
     pub systems: Vec<SystemResult>,
+    /// The first system measured against each of the others, on the same articles.
+    pub paired: Vec<PairedComparison>,
     /// Per summarizer.
     pub summaries: Vec<SummaryResult>,
 }
@@ -101,6 +104,7 @@ pub fn compare(
         .map(|(a, v)| Article { doc: &a.doc, sentence_vectors: &v.sentences, doc_vector: &v.document })
         .collect();
     let mut systems = Vec::new();
+    let mut predicted = Vec::new();
     for c in contenders {
         let start = Instant::now();
         let predictions = articles.iter().map(|a| c.classifier.classify(a)).collect::<Result<Vec<_>>>()?;
@@ -115,9 +119,17 @@ pub fn compare(
             articles_per_second: items.len() as f64 / seconds.max(1e-9),
             predictions: predictions.into_iter().map(|p| p.label).collect(),
         });
+        predicted.push(pred);
     }
+    let paired = (1..systems.len())
+        .map(|k| {
+            let names = (systems[0].name.as_str(), systems[k].name.as_str());
+            let preds = (predicted[0].as_slice(), predicted[k].as_slice());
+            paired_comparison(names, &gold, preds, labels.len(), BOOTSTRAP_ITERATIONS, 7)
+        })
+        .collect::<Result<Vec<_>>>()?;
     let summaries = summarizers.iter().map(|s| summary_quality(*s, items, &articles)).collect::<Result<Vec<_>>>()?;
-    Ok(CompareReport { data, n: items.len(), labels, embed_seconds, systems, summaries })
+    Ok(CompareReport { data, n: items.len(), labels, embed_seconds, systems, paired, summaries })
 }
 
 fn summary_quality(

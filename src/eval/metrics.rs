@@ -127,7 +127,7 @@ fn class_prf(m: &[Vec<usize>], c: usize) -> (f64, f64, f64, usize) {
 }
 
 /// Mean F1 over classes that occur in gold or predictions; 0 for an empty matrix.
-fn macro_from_confusion(m: &[Vec<usize>]) -> f64 {
+pub(crate) fn macro_from_confusion(m: &[Vec<usize>]) -> f64 {
     let present: Vec<f64> = (0..m.len())
         .filter(|&c| m[c].iter().sum::<usize>() + m.iter().map(|row| row[c]).sum::<usize>() > 0)
         .map(|c| class_prf(m, c).2)
@@ -171,7 +171,7 @@ pub fn bootstrap_macro_f1(
 }
 
 /// Linearly interpolated quantile `q` of sorted, non-empty `xs` (NumPy's default method).
-fn percentile(xs: &[f64], q: f64) -> f64 {
+pub(crate) fn percentile(xs: &[f64], q: f64) -> f64 {
     let pos = q * (xs.len() - 1) as f64;
     let lo = pos.floor() as usize;
     let hi = (lo + 1).min(xs.len() - 1);

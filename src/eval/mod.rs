@@ -3,5 +3,6 @@
 pub mod compare;
 pub mod dataset;
 pub mod metrics;
+pub mod paired;
 pub mod rouge;
 pub mod vector;
