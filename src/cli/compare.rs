@@ -36,7 +36,7 @@ pub struct CompareArgs {
     /// Only this split of the folder (default: every article).
     #[arg(long)]
     split: Option<String>,
-    /// Systems to run, in order.
+    /// Systems to run, in order; the first is measured against each of the others (paired).
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = [SystemKind::Head, SystemKind::ZeroShot, SystemKind::Baseline, SystemKind::Majority])]
     systems: Vec<SystemKind>,
     /// Label spec TOML (default: the built-in spec).
