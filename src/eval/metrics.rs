@@ -127,7 +127,7 @@ fn class_prf(m: &[Vec<usize>], c: usize) -> (f64, f64, f64, usize) {
 }
 
 /// Mean F1 over classes that occur in gold or predictions; 0 for an empty matrix.
-pub(crate) fn macro_from_confusion(m: &[Vec<usize>]) -> f64 {
+fn macro_from_confusion(m: &[Vec<usize>]) -> f64 {
     let present: Vec<f64> = (0..m.len())
         .filter(|&c| m[c].iter().sum::<usize>() + m.iter().map(|row| row[c]).sum::<usize>() > 0)
         .map(|c| class_prf(m, c).2)
@@ -139,11 +139,8 @@ pub(crate) fn macro_from_confusion(m: &[Vec<usize>]) -> f64 {
     }
 }
 
-/// 95% percentile bootstrap interval `(lo, hi)` for macro-F1.
-///
-/// Resamples the examples with replacement `iterations` times using a SplitMix64 generator seeded
-/// with `seed`, so equal inputs give equal intervals. Fails on empty or mismatched input, an
-/// out-of-range index, or zero iterations.
+/// 95% percentile bootstrap interval `(lo, hi)` for macro-F1 (see [`bootstrap_interval`]). Fails on
+/// empty or mismatched input, an out-of-range index, or zero iterations.
 pub fn bootstrap_macro_f1(
     gold: &[usize],
     pred: &[usize],
@@ -152,26 +149,42 @@ pub fn bootstrap_macro_f1(
     seed: u64,
 ) -> Result<(f64, f64)> {
     confusion_matrix(gold, pred, n_classes)?;
-    if gold.is_empty() || iterations == 0 {
+    bootstrap_interval(gold.len(), iterations, seed, |sample| macro_f1_of(gold, pred, sample, n_classes))
+}
+
+/// Macro-F1 of the examples at `indices` (repeats count again); indices must be valid.
+pub(crate) fn macro_f1_of(gold: &[usize], pred: &[usize], indices: &[usize], n_classes: usize) -> f64 {
+    let mut m = vec![vec![0usize; n_classes]; n_classes];
+    indices.iter().for_each(|&i| m[gold[i]][pred[i]] += 1);
+    macro_from_confusion(&m)
+}
+
+/// 95% percentile bootstrap interval of `statistic` over `n` examples: the example indices are
+/// resampled with replacement `iterations` times by a SplitMix64 generator seeded with `seed`, so
+/// equal inputs give equal intervals. Fails when `n` or `iterations` is zero.
+pub(crate) fn bootstrap_interval(
+    n: usize,
+    iterations: usize,
+    seed: u64,
+    mut statistic: impl FnMut(&[usize]) -> f64,
+) -> Result<(f64, f64)> {
+    if n == 0 || iterations == 0 {
         return Err(Error::Other("bootstrap needs at least one example and one iteration".into()));
     }
     let mut rng = SplitMix64::new(seed);
-    let mut scores = Vec::with_capacity(iterations);
-    let mut m = vec![vec![0usize; n_classes]; n_classes];
-    for _ in 0..iterations {
-        m.iter_mut().for_each(|row| row.fill(0));
-        for _ in 0..gold.len() {
-            let i = rng.below(gold.len());
-            m[gold[i]][pred[i]] += 1;
-        }
-        scores.push(macro_from_confusion(&m));
-    }
-    scores.sort_by(f64::total_cmp);
-    Ok((percentile(&scores, 0.025), percentile(&scores, 0.975)))
+    let mut sample = vec![0; n];
+    let mut values: Vec<f64> = (0..iterations)
+        .map(|_| {
+            sample.iter_mut().for_each(|i| *i = rng.below(n));
+            statistic(&sample)
+        })
+        .collect();
+    values.sort_by(f64::total_cmp);
+    Ok((percentile(&values, 0.025), percentile(&values, 0.975)))
 }
 
 /// Linearly interpolated quantile `q` of sorted, non-empty `xs` (NumPy's default method).
-pub(crate) fn percentile(xs: &[f64], q: f64) -> f64 {
+fn percentile(xs: &[f64], q: f64) -> f64 {
     let pos = q * (xs.len() - 1) as f64;
     let lo = pos.floor() as usize;
     let hi = (lo + 1).min(xs.len() - 1);
@@ -254,7 +267,10 @@ pub fn cross_fit<F>(labels: &[usize], plan: CrossFit, mut fit_predict: F) -> Res
 where
     F: FnMut(&[usize], &[usize]) -> Result<Vec<Vec<f32>>>,
 {
-    let repeats = plan.repeats.max(1);
+    let repeats = plan.repeats;
+    if repeats == 0 {
+        return Err(Error::Other("cross-fitting needs at least one round".into()));
+    }
     let mut sums: Vec<Vec<f32>> = vec![Vec::new(); labels.len()];
     let mut held_out = Vec::with_capacity(repeats * plan.folds);
     for round in 0..repeats as u64 {
@@ -434,6 +450,8 @@ mod tests {
         })
         .unwrap();
         assert_eq!((fits, held_out.len()), (6, 6));
+        let no_rounds = CrossFit { repeats: 0, ..plan };
+        assert!(cross_fit(&labels, no_rounds, |_, test| Ok(vec![vec![0.0]; test.len()])).is_err());
         // Every example is held out once per round: its first column averages back to its index.
         assert!(oof.iter().enumerate().all(|(i, row)| (row[0] - i as f32).abs() < 1e-5));
     }

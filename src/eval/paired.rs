@@ -3,8 +3,8 @@
 //! resamples; McNemar's exact test on the articles only one of them gets right). Separate intervals
 //! per system overlap even when one system is reliably better, so they understate a real gap.
 
-use super::metrics::{confusion_matrix, macro_from_confusion, percentile, SplitMix64};
-use crate::{Error, Result};
+use super::metrics::{bootstrap_interval, confusion_matrix, macro_f1, macro_f1_of};
+use crate::Result;
 use serde::Serialize;
 
 /// One system measured against another on the same articles.
@@ -36,32 +36,20 @@ pub fn paired_comparison(
     iterations: usize,
     seed: u64,
 ) -> Result<PairedComparison> {
-    let delta_on = |idx: &mut dyn Iterator<Item = usize>| -> f64 {
-        let mut a = vec![vec![0usize; n_classes]; n_classes];
-        let mut b = a.clone();
-        for i in idx {
-            a[gold[i]][system[i]] += 1;
-            b[gold[i]][against[i]] += 1;
-        }
-        macro_from_confusion(&a) - macro_from_confusion(&b)
-    };
     // Validates lengths and indices of both prediction lists.
     confusion_matrix(gold, system, n_classes)?;
     confusion_matrix(gold, against, n_classes)?;
-    if gold.is_empty() || iterations == 0 {
-        return Err(Error::Other("a paired comparison needs at least one article and one iteration".into()));
-    }
-    let mut rng = SplitMix64::new(seed);
-    let mut deltas: Vec<f64> =
-        (0..iterations).map(|_| delta_on(&mut (0..gold.len()).map(|_| rng.below(gold.len())))).collect();
-    deltas.sort_by(f64::total_cmp);
+    let delta =
+        |sample: &[usize]| macro_f1_of(gold, system, sample, n_classes) - macro_f1_of(gold, against, sample, n_classes);
+    // Both systems are scored on the same resamples: the interval is of the difference itself.
+    let delta_ci95 = bootstrap_interval(gold.len(), iterations, seed, delta)?;
     let only = |x: &[usize], y: &[usize]| (0..gold.len()).filter(|&i| x[i] == gold[i] && y[i] != gold[i]).count();
     let (only_system_right, only_against_right) = (only(system, against), only(against, system));
     Ok(PairedComparison {
         system: names.0.to_string(),
         against: names.1.to_string(),
-        delta_macro_f1: delta_on(&mut (0..gold.len())),
-        delta_ci95: (percentile(&deltas, 0.025), percentile(&deltas, 0.975)),
+        delta_macro_f1: macro_f1(gold, system, n_classes)? - macro_f1(gold, against, n_classes)?,
+        delta_ci95,
         only_system_right,
         only_against_right,
         mcnemar_p: mcnemar_exact(only_system_right, only_against_right),
