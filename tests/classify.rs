@@ -87,6 +87,12 @@ fn bad_inputs_become_error_records_and_the_batch_goes_on() {
         |id: &str| records.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("no record for {id}: {records:?}"));
     for ok in ["good", "j1", "j3"] {
         assert!(by_id(ok).get("stance").is_some(), "{ok} should be classified");
+        assert!(!by_id(ok)["summary"].as_str().unwrap().is_empty(), "{ok} has an empty summary");
+    }
+    assert!(by_id("good").get("warnings").is_none(), "a full article needs no caveat");
+    for short in ["j1", "j3"] {
+        let warning = by_id(short)["warnings"][0].as_str().unwrap_or_default();
+        assert!(warning.starts_with("short text ("), "{short} (one sentence) is not flagged: {warning:?}");
     }
     for (bad, why) in [("empty", "empty"), ("binary", "binary"), ("latin1", "UTF-8")] {
         let r = by_id(bad);

@@ -84,9 +84,9 @@ pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> Result<ExitCode> {
         let docs = std::mem::take(pending);
         let names: Vec<(String, String)> = docs.iter().map(|d| (d.id.clone(), d.path.clone())).collect();
         match pipeline.analyze(docs) {
-            Ok(results) => {
-                results.iter().try_for_each(|r| out.emit(Record::Article(ArticleRecord::new(r, &model, &spec_name))))
-            }
+            Ok(results) => results
+                .iter()
+                .try_for_each(|r| out.emit(Record::Article(Box::new(ArticleRecord::new(r, &model, &spec_name))))),
             Err(e) => names.into_iter().try_for_each(|(id, path)| {
                 out.emit(Record::Error(ErrorRecord { error: format!("{path}: {e}"), id, path }))
             }),

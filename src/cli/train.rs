@@ -47,7 +47,7 @@ pub struct TrainArgs {
     /// What to train.
     #[arg(long, value_enum, default_value_t = TrainTarget::Transformer)]
     encoder: TrainTarget,
-    /// Feature groups of the head.
+    /// Feature groups of the head, comma-separated (e.g. `evidence,words`).
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = [FeatureGroup::Evidence, FeatureGroup::Words, FeatureGroup::Sentences])]
     features: Vec<FeatureGroup>,
     /// Cross-validation folds.

@@ -63,6 +63,9 @@ pub struct ArticleRecord {
     pub model: String,
     /// Label spec name and classifier, `spec/classifier`.
     pub spec: String,
+    /// Caveats about the verdict (e.g. a text too short to judge); left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// An input that could not be analysed; the batch goes on without it.
@@ -81,7 +84,7 @@ pub struct ErrorRecord {
 #[serde(untagged)]
 pub enum Record {
     /// An analysed article.
-    Article(ArticleRecord),
+    Article(Box<ArticleRecord>),
     /// A failed input.
     Error(ErrorRecord),
 }
@@ -113,6 +116,7 @@ impl ArticleRecord {
             windows: result.windows,
             model: model.to_string(),
             spec: spec.to_string(),
+            warnings: result.warnings.clone(),
         }
     }
 }

@@ -72,7 +72,7 @@ impl Renderer for Csv {
     fn record(&mut self, out: &mut dyn Write, record: &Record) -> io::Result<()> {
         let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut *out);
         if !self.header {
-            w.write_record(["id", "path", "stance", "confidence", "probabilities", "summary", "error"])?;
+            w.write_record(["id", "path", "stance", "confidence", "probabilities", "summary", "error", "warnings"])?;
             self.header = true;
         }
         match record {
@@ -88,9 +88,10 @@ impl Renderer for Csv {
                     &probabilities,
                     &a.summary,
                     "",
+                    &a.warnings.join("; "),
                 ])?;
             }
-            Record::Error(e) => w.write_record([&e.id, &e.path, "", "", "", "", &e.error])?,
+            Record::Error(e) => w.write_record([&e.id, &e.path, "", "", "", "", &e.error, ""])?,
         }
         w.flush()
     }
@@ -126,7 +127,12 @@ impl Renderer for Table {
                     a.stance,
                     confidence,
                     cut(&a.summary, rest)
-                )
+                )?;
+                // Caveats go on their own lines under the row, where they cannot be missed.
+                let indent = ID_WIDTH + 1;
+                a.warnings.iter().try_for_each(|w| {
+                    writeln!(out, "{:indent$}! {}", "", cut(w, self.width.saturating_sub(indent + 2).max(20)))
+                })
             }
             Record::Error(e) => writeln!(
                 out,
@@ -161,7 +167,7 @@ mod tests {
 
     fn records() -> Vec<Record> {
         vec![
-            Record::Article(ArticleRecord {
+            Record::Article(Box::new(ArticleRecord {
                 id: "a1".into(),
                 path: "a1.txt".into(),
                 title: Some("T".into()),
@@ -178,7 +184,8 @@ mod tests {
                 windows: 3,
                 model: "m@r".into(),
                 spec: "afpak/zero-shot".into(),
-            }),
+                warnings: vec!["short text (3 words): take care".into()],
+            })),
             Record::Error(ErrorRecord { id: "bad".into(), path: "bad.txt".into(), error: "bad.txt: empty".into() }),
         ]
     }
@@ -198,6 +205,7 @@ mod tests {
         let jsonl = render(Format::Jsonl);
         let lines: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert_eq!(lines[0]["probabilities"]["neutral"], 0.7);
+        assert_eq!(lines[0]["warnings"][0], "short text (3 words): take care");
         assert_eq!(lines[1]["error"], "bad.txt: empty");
         let json: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
         assert_eq!(json.as_array().unwrap().len(), 2);
@@ -208,7 +216,10 @@ mod tests {
         let csv = render(Format::Csv);
         assert!(csv.starts_with("id,path,stance"));
         assert!(csv.contains("\"A summary, with a comma.\""));
+        assert!(csv.lines().next().unwrap().ends_with(",error,warnings"));
+        assert!(csv.contains(",short text (3 words): take care"));
         let table = render(Format::Table);
         assert!(table.contains("ERROR") && table.contains("neutral"));
+        assert!(table.contains("! short text (3 words): take care"));
     }
 }

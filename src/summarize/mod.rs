@@ -1,4 +1,5 @@
-//! Extractive summaries: sentences of the article, in article order, never a title or clutter.
+//! Extractive summaries: sentences of the article, in article order, never its title; headings and
+//! fragments only when an article has nothing else (a one-line brief).
 //!
 //! [`CentralitySummarizer`] ranks sentences by closeness to the article's centroid, with a lead
 //! bonus and a redundancy penalty (centroid + MMR); [`LeadSummarizer`] is the lead-k baseline.
@@ -63,9 +64,25 @@ pub trait Summarizer: Send + Sync {
 
 /// True for sentences fit to stand in a summary: real prose, not headings or fragments.
 pub fn is_summary_worthy(text: &str) -> bool {
-    let words = text.split_whitespace().count();
-    let ends_like_prose = text.trim_end().ends_with(['.', '!', '?', '"', '”', '’', '\'', ')']);
-    (6..=80).contains(&words) && ends_like_prose
+    (6..=80).contains(&word_count(text)) && ends_like_prose(text)
+}
+
+fn ends_like_prose(text: &str) -> bool {
+    text.trim_end().ends_with(['.', '!', '?', '"', '”', '’', '\'', ')'])
+}
+
+/// Indices, below `limit`, of the sentences that may stand in a summary: the summary-worthy ones;
+/// failing those (a one-line brief), the ones that end like prose; failing those, all of them, so
+/// that no article with text gets an empty summary.
+fn summary_candidates(doc: &Document, limit: usize) -> Vec<usize> {
+    let limit = limit.min(doc.sentences.len());
+    let text = |i: usize| doc.sentences[i].text.as_str();
+    let tiers: [&dyn Fn(&str) -> bool; 2] = [&is_summary_worthy, &ends_like_prose];
+    tiers
+        .iter()
+        .map(|keep| (0..limit).filter(|&i| keep(text(i))).collect::<Vec<_>>())
+        .find(|kept| !kept.is_empty())
+        .unwrap_or_else(|| (0..limit).collect())
 }
 
 fn word_count(text: &str) -> usize {
@@ -97,9 +114,7 @@ impl Summarizer for CentralitySummarizer {
     fn summarize(&self, article: &Article<'_>, options: &SummaryOptions, preferred: &[usize]) -> Summary {
         let doc = article.doc;
         let vectors = article.sentence_vectors;
-        let candidates: Vec<usize> = (0..doc.sentences.len().min(vectors.len()))
-            .filter(|&i| is_summary_worthy(&doc.sentences[i].text))
-            .collect();
+        let candidates = summary_candidates(doc, vectors.len());
         let relevance = |i: usize| dot(&vectors[i], article.doc_vector) + self.position_weight / (1.0 + i as f32);
         let mut pick = Selection { doc, options, chosen: Vec::new(), words: 0 };
         if let Some(&first) = candidates.iter().max_by(|&&a, &&b| relevance(a).total_cmp(&relevance(b))) {
@@ -162,10 +177,7 @@ impl Summarizer for LeadSummarizer {
 
     fn summarize(&self, article: &Article<'_>, options: &SummaryOptions, _preferred: &[usize]) -> Summary {
         let doc = article.doc;
-        let chosen = (0..doc.sentences.len())
-            .filter(|&i| is_summary_worthy(&doc.sentences[i].text))
-            .take(options.max_sentences)
-            .collect();
+        let chosen = summary_candidates(doc, doc.sentences.len()).into_iter().take(options.max_sentences).collect();
         Summary::from_indices(doc, chosen)
     }
 }
@@ -200,6 +212,22 @@ mod tests {
         let s = LeadSummarizer.summarize(&article, &SummaryOptions::default(), &[]);
         assert_eq!(s.sentences, vec![1, 2, 3]);
         assert!(s.text.starts_with("The crossing"));
+    }
+
+    #[test]
+    fn an_article_without_summary_worthy_sentences_still_gets_a_summary() {
+        let d = doc(&["Talks Update", "Kabul said talks would resume."]);
+        let vectors = vec![vec![1.0, 0.0], vec![0.0, 1.0]];
+        let article = Article { doc: &d, sentence_vectors: &vectors, doc_vector: &[1.0, 0.0] };
+        let central = CentralitySummarizer::default().summarize(&article, &SummaryOptions::default(), &[]);
+        assert_eq!(central.text, "Kabul said talks would resume.");
+        let lead = LeadSummarizer.summarize(&article, &SummaryOptions::default(), &[]);
+        assert_eq!(lead.sentences, vec![1]);
+
+        let fragments = doc(&["Talks Update", "Border News"]);
+        let article = Article { doc: &fragments, sentence_vectors: &vectors, doc_vector: &[1.0, 0.0] };
+        let options = SummaryOptions { max_sentences: 1, ..SummaryOptions::default() };
+        assert_eq!(LeadSummarizer.summarize(&article, &options, &[]).sentences, vec![0]);
     }
 
     #[test]
