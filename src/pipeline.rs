@@ -36,22 +36,6 @@ pub fn embed_articles(encoder: &dyn Encoder, docs: &[&Document]) -> Result<Vec<A
     Ok(out)
 }
 
-/// Articles shorter than this many words are flagged: the stance systems learn from articles of
-/// 80–700 words, and on a headline or a one-line brief their confidence means little.
-pub const SHORT_ARTICLE_WORDS: usize = 50;
-
-/// Caveats a reader should see next to an article's verdict (empty for an ordinary article).
-pub fn article_warnings(doc: &Document) -> Vec<String> {
-    let words = doc.text.split_whitespace().count();
-    if words < SHORT_ARTICLE_WORDS {
-        vec![format!(
-            "short text ({words} words): the systems learned from articles of 80–700 words; treat the label and confidence with care"
-        )]
-    } else {
-        Vec::new()
-    }
-}
-
 /// The result of analysing one article.
 #[derive(Debug, Clone)]
 pub struct ArticleResult {
@@ -63,8 +47,6 @@ pub struct ArticleResult {
     pub summary: Summary,
     /// Encoder windows used (0 for systems without an encoder).
     pub windows: usize,
-    /// Caveats about the verdict, from [`article_warnings`].
-    pub warnings: Vec<String>,
 }
 
 /// Encoder + classifier + summarizer, configured once and applied to many articles.
@@ -112,23 +94,6 @@ impl Pipeline<'_> {
             }
         };
         let summary = self.summarizer.summarize(&article, &self.summary, &preferred);
-        Ok(ArticleResult { stance, summary, windows: vectors.windows, warnings: article_warnings(&doc), doc })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn doc_of(text: &str) -> Document {
-        Document { id: "t".into(), path: "t.txt".into(), title: None, text: text.into(), sentences: Vec::new() }
-    }
-
-    #[test]
-    fn only_short_articles_are_flagged() {
-        let short = article_warnings(&doc_of("Pakistan closed Torkham."));
-        assert_eq!(short.len(), 1);
-        assert!(short[0].starts_with("short text (3 words)"), "{short:?}");
-        assert!(article_warnings(&doc_of(&"word ".repeat(SHORT_ARTICLE_WORDS))).is_empty());
+        Ok(ArticleResult { stance, summary, windows: vectors.windows, doc })
     }
 }

@@ -43,6 +43,13 @@ pub struct Document {
     pub sentences: Vec<Sentence>,
 }
 
+impl Document {
+    /// Words in the cleaned body (whitespace-separated), the length readers and limits go by.
+    pub fn word_count(&self) -> usize {
+        self.text.split_whitespace().count()
+    }
+}
+
 /// One input that could not be loaded, with the `id` and `path` an error record needs.
 #[derive(Debug)]
 pub struct LoadError {

@@ -154,8 +154,7 @@ fn summary_quality(
             cov += coverage(&centroid, article.doc_vector) as f64;
             red += redundancy(&rows) as f64;
         }
-        comp += compression_ratio(summary.text.split_whitespace().count(), article.doc.text.split_whitespace().count())
-            as f64;
+        comp += compression_ratio(summary.text.split_whitespace().count(), article.doc.word_count()) as f64;
     }
     let n = items.len().max(1) as f64;
     let mean_ref = |total: f64| (with_refs > 0).then(|| total / with_refs as f64);

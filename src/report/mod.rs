@@ -5,9 +5,26 @@ mod render;
 
 pub use render::{renderer, Format, Renderer};
 
+use crate::document::Document;
 use crate::pipeline::ArticleResult;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
+
+/// Articles shorter than this many words are flagged: the stance systems learn from articles of
+/// 80–700 words, and on a headline or a one-line brief their confidence means little.
+pub const SHORT_ARTICLE_WORDS: usize = 50;
+
+/// Caveats a reader should see next to an article's verdict (empty for an ordinary article).
+pub fn article_warnings(doc: &Document) -> Vec<String> {
+    let words = doc.word_count();
+    if words < SHORT_ARTICLE_WORDS {
+        vec![format!(
+            "short text ({words} words): the systems learned from articles of 80–700 words; treat the label and confidence with care"
+        )]
+    } else {
+        Vec::new()
+    }
+}
 
 /// Probabilities keyed by label, serialised as a JSON object in spec order.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +80,7 @@ pub struct ArticleRecord {
     pub model: String,
     /// Label spec name and classifier, `spec/classifier`.
     pub spec: String,
-    /// Caveats about the verdict (e.g. a text too short to judge); left out when there are none.
+    /// Caveats about the verdict, from [`article_warnings`]; left out when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }
@@ -116,7 +133,24 @@ impl ArticleRecord {
             windows: result.windows,
             model: model.to_string(),
             spec: spec.to_string(),
-            warnings: result.warnings.clone(),
+            warnings: article_warnings(doc),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc_of(text: &str) -> Document {
+        Document { id: "t".into(), path: "t.txt".into(), title: None, text: text.into(), sentences: Vec::new() }
+    }
+
+    #[test]
+    fn only_short_articles_are_flagged() {
+        let short = article_warnings(&doc_of("Pakistan closed Torkham."));
+        assert_eq!(short.len(), 1);
+        assert!(short[0].starts_with("short text (3 words)"), "{short:?}");
+        assert!(article_warnings(&doc_of(&"word ".repeat(SHORT_ARTICLE_WORDS))).is_empty());
     }
 }
