@@ -67,3 +67,13 @@ impl Error {
         Error::Io { path: path.into(), source }
     }
 }
+
+/// The message of a caught panic (`panic!` payloads are a `&str` or a `String`), for the error
+/// record of the one article it happened on.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}

@@ -3,10 +3,12 @@
 
 use crate::document::Document;
 use crate::encoder::Encoder;
+use crate::error::panic_message;
 use crate::eval::vector::mean_rows;
 use crate::stance::{Article, StanceClassifier, StancePrediction};
 use crate::summarize::{Summarizer, Summary, SummaryMode, SummaryOptions};
 use crate::Result;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// An article's encoder output.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +51,17 @@ pub struct ArticleResult {
     pub windows: usize,
 }
 
+/// An article that could not be analysed, named for its error record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleFailure {
+    /// The article's id.
+    pub id: String,
+    /// Where it was read from.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
 /// Encoder + classifier + summarizer, configured once and applied to many articles.
 pub struct Pipeline<'a> {
     /// The encoder, if any stage needs it.
@@ -70,6 +83,27 @@ impl Pipeline<'_> {
             None => vec![ArticleVectors::default(); docs.len()],
         };
         docs.into_iter().zip(vectors).map(|(doc, v)| self.analyze_embedded(doc, &v)).collect()
+    }
+
+    /// Analyses a batch so that no article can cost another its result: when the batch fails or
+    /// panics, each article is analysed alone, and a failure (even a panic, a bug) becomes that
+    /// article's [`ArticleFailure`]. Results come back in input order.
+    pub fn analyze_isolated(&self, docs: Vec<Document>) -> Vec<Result<ArticleResult, ArticleFailure>> {
+        if let Ok(Ok(results)) = catch_unwind(AssertUnwindSafe(|| self.analyze(docs.clone()))) {
+            return results.into_iter().map(Ok).collect();
+        }
+        docs.into_iter()
+            .map(|doc| {
+                let (id, path) = (doc.id.clone(), doc.path.clone());
+                let message = match catch_unwind(AssertUnwindSafe(|| self.analyze(vec![doc]))) {
+                    Ok(Ok(mut one)) if one.len() == 1 => return Ok(one.remove(0)),
+                    Ok(Ok(_)) => "the pipeline returned no result".to_string(),
+                    Ok(Err(e)) => e.to_string(),
+                    Err(payload) => format!("internal error (please report this): {}", panic_message(&*payload)),
+                };
+                Err(ArticleFailure { id, path, message })
+            })
+            .collect()
     }
 
     /// Classifies and summarises an article whose vectors are already computed.

@@ -84,6 +84,31 @@ fn damaged_weights_are_refused_with_a_clear_error() {
         .stderr(contains("model.safetensors").and(contains("sha256 mismatch")).and(contains("not used")));
 }
 
+/// Issue 17: weights damaged in place with their mtime kept are caught on load and by `models verify`.
+#[test]
+fn damage_with_the_mtime_kept_is_caught_and_models_verify_rehashes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let snapshot = seeded_cache(tmp.path());
+    let offline = |cmd: &mut assert_cmd::Command| {
+        cmd.env("HF_HUB_CACHE", tmp.path()).env("HF_ENDPOINT", UNREACHABLE).env("HF_HUB_OFFLINE", "1");
+    };
+    let mut verify = stance_cmd();
+    offline(&mut verify);
+    verify.args(["models", "verify"]).assert().success().stdout(contains("3 files checked, 0 damaged"));
+    let weights = snapshot.join("model.safetensors");
+    let mtime = std::fs::metadata(&weights).unwrap().modified().unwrap();
+    let file = std::fs::OpenOptions::new().write(true).open(&weights).unwrap();
+    std::os::unix::fs::FileExt::write_at(&file, b"\x00\x00", 4096).unwrap();
+    file.set_modified(mtime).unwrap();
+    drop(file);
+    let mut embed = stance_cmd();
+    offline(&mut embed);
+    embed.args(["embed", "-"]).write_stdin("text\n").assert().code(1).stderr(contains("sha256 mismatch"));
+    let mut verify = stance_cmd();
+    offline(&mut verify);
+    verify.args(["models", "verify"]).assert().code(2).stdout(contains("DAMAGED").and(contains("1 damaged")));
+}
+
 #[test]
 fn missing_tokenizer_is_named() {
     let tmp = tempfile::tempdir().unwrap();

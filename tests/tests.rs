@@ -7,3 +7,4 @@ mod classify;
 mod compare;
 mod encoder;
 mod hub;
+mod robustness;

@@ -21,7 +21,8 @@ pub enum CompareFormat {
     Table,
     /// The `CompareReport` as JSON: {data, n, labels, embed_seconds, systems: [{name, n, accuracy,
     /// macro_f1, macro_f1_ci95, f_avg, polar, per_class: [{label, precision, recall, f1, support}],
-    /// confusion, articles_per_second, predictions}], paired: [{system, against, delta_macro_f1,
+    /// confusion, calibration: {ece, bins: [{lower, upper, count, confidence, accuracy}]},
+    /// articles_per_second, predictions}], paired: [{system, against, delta_macro_f1,
     /// delta_ci95, only_system_right, only_against_right, mcnemar_p}], summaries: [{name, rouge1,
     /// rouge2, rouge_l, coverage, redundancy, compression}]}.
     Json,
@@ -87,19 +88,20 @@ fn print_tables(out: &mut impl Write, report: &CompareReport) -> std::io::Result
     writeln!(out, "{}: {} articles (embedding took {:.1}s)\n", report.data, report.n, report.embed_seconds)?;
     writeln!(
         out,
-        "{:<11} {:>6} {:>9} {:>15} {:>7} {:>10}",
-        "system", "acc", "macro-F1", "95% CI", "F_avg", "articles/s"
+        "{:<11} {:>6} {:>9} {:>15} {:>7} {:>6} {:>10}",
+        "system", "acc", "macro-F1", "95% CI", "F_avg", "ECE", "articles/s"
     )?;
     for s in &report.systems {
         let r = &s.report;
         writeln!(
             out,
-            "{:<11} {:>6.3} {:>9.3} {:>15} {:>7.3} {:>10.1}",
+            "{:<11} {:>6.3} {:>9.3} {:>15} {:>7.3} {:>6.3} {:>10.1}",
             s.name,
             r.accuracy,
             r.macro_f1,
             format!("[{:.3}, {:.3}]", s.macro_f1_ci95.0, s.macro_f1_ci95.1),
             r.f_avg,
+            s.calibration.ece,
             s.articles_per_second
         )?;
     }
@@ -122,6 +124,18 @@ fn print_tables(out: &mut impl Write, report: &CompareReport) -> std::io::Result
                 row.join("")
             )?;
         }
+        let bins: Vec<String> = s
+            .calibration
+            .bins
+            .iter()
+            .map(|b| {
+                format!(
+                    "{:.1}–{:.1}: {:.2} right of {} (said {:.2})",
+                    b.lower, b.upper, b.accuracy, b.count, b.confidence
+                )
+            })
+            .collect();
+        writeln!(out, "  reliability (confidence bin: share right of count, mean confidence): {}", bins.join("; "))?;
     }
     if !report.paired.is_empty() {
         writeln!(out, "\npaired on the same articles (95% bootstrap interval of the difference; exact McNemar test)")?;

@@ -1,4 +1,4 @@
-//! `stance models list|fetch`: what is known and cached, and fetching it explicitly.
+//! `stance models list|fetch|verify`: what is known and cached, fetching it, re-hashing it.
 
 use super::GlobalArgs;
 use anyhow::Result;
@@ -15,6 +15,12 @@ pub enum ModelsCommand {
         /// Registry id, e.g. sentence-transformers/all-MiniLM-L6-v2.
         model: Option<String>,
     },
+    /// Re-hash every cached file of each model (or of MODEL) against the registry's sha256,
+    /// whatever earlier checks recorded; exit code 2 if any file is damaged.
+    Verify {
+        /// Registry id; default: every cached model.
+        model: Option<String>,
+    },
 }
 
 /// Runs a models subcommand.
@@ -28,7 +34,39 @@ pub fn run(global: &GlobalArgs, command: ModelsCommand) -> Result<ExitCode> {
             println!("{} ({}) ready in {}", files.spec.versioned_id(), files.source, files.dir.display());
             Ok(ExitCode::SUCCESS)
         }
+        ModelsCommand::Verify { model } => verify(&resolver, model.as_deref()),
     }
+}
+
+fn verify(resolver: &Resolver, model: Option<&str>) -> Result<ExitCode> {
+    let registry = Registry::builtin();
+    let specs: Vec<_> = registry.models.iter().filter(|s| model.is_none_or(|m| s.id == m)).collect();
+    if specs.is_empty() {
+        anyhow::bail!("{}: not in the registry; `stance models list` shows the known models", model.unwrap_or(""));
+    }
+    let (mut checked, mut damaged) = (0, 0);
+    for spec in specs {
+        let cache = resolver.cache(spec);
+        let snapshot = cache.snapshot_dir();
+        let mut verifier = cache.verifier();
+        for file in &spec.files {
+            let path = snapshot.join(&file.name);
+            if !path.is_file() {
+                continue;
+            }
+            checked += 1;
+            match verifier.rehash(&path, &file.sha256) {
+                Ok(()) => println!("ok       {}", path.display()),
+                Err(e) => {
+                    damaged += 1;
+                    println!("DAMAGED  {e}");
+                }
+            }
+        }
+        verifier.save();
+    }
+    println!("{checked} files checked, {damaged} damaged");
+    Ok(if damaged == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }
 
 fn list(resolver: &Resolver) -> Result<ExitCode> {

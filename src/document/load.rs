@@ -1,19 +1,23 @@
 //! Finding and decoding inputs: files, folders (recursive, sorted), JSON/JSONL records and stdin.
 //!
-//! [`articles`] streams: a folder is listed one level at a time and a JSONL file is read one line
-//! at a time, so memory holds one article (plus folder listings), never the batch. Every failure is
-//! one [`LoadError`] item naming the input, and the stream goes on.
+//! [`articles`] streams: a folder is listed one level at a time and a JSONL file (or JSONL on
+//! stdin) is read one line at a time, so memory holds one article (plus folder listings), never the
+//! batch. Only regular files are read (a FIFO or device would block or never end), and no article
+//! may exceed [`LoadLimits::max_article_bytes`]. Every failure is one [`LoadError`] item naming the
+//! input, and the stream goes on; even a panic while cleaning one article becomes its error.
 
 use std::collections::HashSet;
 use std::fs;
 use std::io::{BufRead, BufReader, Cursor, Read};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use super::clean::{clean_line, clean_paragraphs, html_title, html_to_text, normalize, strip_lead_dateline};
-use super::sentences::{bullet_len, split_sentences};
+use super::sentences::{bullet_len, split_sentences_within, DEFAULT_MAX_SENTENCE_CHARS};
 use super::{input_id, Document, LoadError};
+use crate::error::panic_message;
 use crate::Error;
 
 /// File extensions picked up when walking a folder (compared case-insensitively).
@@ -25,11 +29,45 @@ pub const ANNOTATION_FILES: &[&str] = &["labels.jsonl", "summaries.jsonl"];
 
 type Loaded = Result<Document, LoadError>;
 
+/// Limits on one article, which users see and change (`--max-article-bytes`, `--max-sentence-chars`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadLimits {
+    /// Largest input per article in bytes (a file, a JSONL line, stdin text); larger is an error.
+    pub max_article_bytes: u64,
+    /// Longest sentence in characters; a longer run-on is cut into pieces.
+    pub max_sentence_chars: usize,
+}
+
+/// The default article size limit: 5 MB, some hundred times a long analysis.
+pub const DEFAULT_MAX_ARTICLE_BYTES: u64 = 5_000_000;
+
+impl Default for LoadLimits {
+    fn default() -> Self {
+        LoadLimits { max_article_bytes: DEFAULT_MAX_ARTICLE_BYTES, max_sentence_chars: DEFAULT_MAX_SENTENCE_CHARS }
+    }
+}
+
+impl LoadLimits {
+    /// The error message for an input of `size` bytes (`None`: a stream known only to be larger).
+    fn too_large(&self, size: Option<u64>) -> String {
+        let size = size.map_or_else(|| "larger than".to_string(), |s| format!("{:.1} MB, over", s as f64 / 1e6));
+        format!(
+            "is {size} the limit of {:.1} MB per article; raise it with --max-article-bytes (or STANCE_MAX_ARTICLE_BYTES) if this really is one article",
+            self.max_article_bytes as f64 / 1e6
+        )
+    }
+}
+
 /// Streams the articles in `inputs` (files, folders, `-` for stdin) in order: one item per article
 /// or per failure. Explicitly named files are read whatever their extension.
 pub fn articles(inputs: &[String]) -> Articles {
+    articles_within(inputs, LoadLimits::default())
+}
+
+/// [`articles`] with explicit limits.
+pub fn articles_within(inputs: &[String], limits: LoadLimits) -> Articles {
     let stack = inputs.iter().rev().map(|s| Pending::Input(s.clone())).collect();
-    Articles { stack, visited: HashSet::new(), files: 0 }
+    Articles { stack, visited: HashSet::new(), files: 0, limits }
 }
 
 /// Iterator returned by [`articles`]; holds only the work still pending, never loaded articles.
@@ -37,6 +75,7 @@ pub struct Articles {
     stack: Vec<Pending>,
     visited: HashSet<PathBuf>,
     files: usize,
+    limits: LoadLimits,
 }
 
 /// Work still to do, on a stack whose top is next.
@@ -58,13 +97,14 @@ impl Iterator for Articles {
     fn next(&mut self) -> Option<Loaded> {
         loop {
             match self.stack.pop()? {
-                Pending::Input(s) if s == "-" => self.stack.push(stdin()),
+                Pending::Input(s) if s == "-" => self.stack.push(stdin(self.limits)),
                 Pending::Input(s) => match fs::metadata(&s) {
                     Ok(meta) if meta.is_dir() => {
                         self.stack.push(Pending::DirEnd(s.clone(), self.files));
                         self.stack.push(Pending::Dir(PathBuf::from(&s), s));
                     }
-                    Ok(_) => self.stack.push(Pending::File(PathBuf::from(&s), s)),
+                    Ok(meta) if meta.is_file() => self.stack.push(Pending::File(PathBuf::from(&s), s)),
+                    Ok(meta) => return Some(Err(not_regular(&s, &meta))),
                     Err(e) => return Some(Err(io_error(&s, &e))),
                 },
                 Pending::Dir(path, shown) => self.walk(&path, &shown),
@@ -75,7 +115,7 @@ impl Iterator for Articles {
                 Pending::DirEnd(..) => {}
                 Pending::File(path, shown) => {
                     self.files += 1;
-                    self.stack.push(open(&path, &shown));
+                    self.stack.push(open(&path, &shown, self.limits));
                 }
                 Pending::Lines(mut lines) => {
                     if let Some(item) = lines.next() {
@@ -88,7 +128,7 @@ impl Iterator for Articles {
                         let (path, id) =
                             (format!("{shown}#{}", index + 1), format!("{}-{}", input_id(&shown), index + 1));
                         self.stack.push(Pending::Records(items, index + 1, shown));
-                        return Some(record(value, id, &path));
+                        return Some(record(value, id, &path, self.limits));
                     }
                 }
                 Pending::Ready(item) => return Some(item),
@@ -125,7 +165,8 @@ impl Articles {
                 !annotation && path.extension().is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
             match fs::metadata(&path) {
                 Ok(meta) if meta.is_dir() => self.stack.push(Pending::Dir(path, shown)),
-                Ok(_) if article => self.stack.push(Pending::File(path, shown)),
+                Ok(meta) if article && meta.is_file() => self.stack.push(Pending::File(path, shown)),
+                Ok(meta) if article => self.stack.push(Pending::Ready(Err(not_regular(&shown, &meta)))),
                 Ok(_) => {}
                 Err(e) => self.stack.push(Pending::Ready(Err(io_error(&shown, &e)))),
             }
@@ -142,18 +183,49 @@ fn io_error(shown: &str, e: &std::io::Error) -> LoadError {
     LoadError::new(input_id(shown), shown, message)
 }
 
+/// The error for a path that is neither a folder nor a regular file (reading a FIFO blocks).
+fn not_regular(shown: &str, meta: &fs::Metadata) -> LoadError {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = meta.file_type();
+    let what = if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    };
+    let message = format!("is {what}; only regular files are read (pipe text through `-` to read stdin)");
+    LoadError::new(input_id(shown), shown, message)
+}
+
+/// Runs the cleaning and splitting of one article so that even a panic (a bug) becomes that
+/// article's error and the batch goes on.
+fn guarded(id: &str, shown: &str, work: impl FnOnce() -> Loaded) -> Loaded {
+    catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+        let message = format!("internal error while reading it (please report this): {}", panic_message(&*payload));
+        Err(LoadError::new(id.to_string(), shown, message))
+    })
+}
+
 /// Opens one file by extension: `.jsonl` streams, `.json` records, HTML, or text.
-fn open(path: &Path, shown: &str) -> Pending {
+fn open(path: &Path, shown: &str, limits: LoadLimits) -> Pending {
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let id = input_id(shown);
+    let file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) => return Pending::Ready(Err(io_error(shown, &e))),
+    };
     if ext == "jsonl" {
-        return match fs::File::open(path) {
-            Ok(file) => Pending::Lines(JsonLines::new(Box::new(BufReader::new(file)), shown)),
-            Err(e) => Pending::Ready(Err(io_error(shown, &e))),
-        };
+        return Pending::Lines(JsonLines::new(Box::new(BufReader::new(file)), shown, limits));
     }
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
+    let bytes = match read_at_most(file, limits.max_article_bytes) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            let size = fs::metadata(path).ok().map(|m| m.len());
+            return Pending::Ready(Err(LoadError::new(id, shown, limits.too_large(size))));
+        }
         Err(e) => return Pending::Ready(Err(io_error(shown, &e))),
     };
     let text = match decode(&bytes) {
@@ -161,36 +233,93 @@ fn open(path: &Path, shown: &str) -> Pending {
         Err(message) => return Pending::Ready(Err(LoadError::new(id, shown, message))),
     };
     Pending::Ready(match ext.as_str() {
-        "json" => return json(text, shown),
-        "html" | "htm" => build(id, shown, html_title(text), clean_paragraphs(&html_to_text(text))),
-        _ => text_document(id, shown, text),
+        "json" => return json(text, shown, limits),
+        "html" | "htm" => guarded(&id, shown, || {
+            build(id.clone(), shown, html_title(text), clean_paragraphs(&html_to_text(text)), limits)
+        }),
+        _ => guarded(&id, shown, || text_document(id.clone(), shown, text, limits)),
     })
 }
 
-/// Reads stdin: JSON (an object or array), JSONL records, or else one text article `stdin`.
-fn stdin() -> Pending {
+/// Reads all of `reader` if it holds at most `max` bytes; `None` when it holds more.
+fn read_at_most(reader: impl Read, max: u64) -> std::io::Result<Option<Vec<u8>>> {
     let mut bytes = Vec::new();
-    match std::io::stdin().lock().read_to_end(&mut bytes) {
-        Ok(_) => from_stdin_bytes(bytes),
-        Err(e) => Pending::Ready(Err(io_error("<stdin>", &e))),
-    }
+    reader.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= max).then_some(bytes))
 }
 
-fn from_stdin_bytes(bytes: Vec<u8>) -> Pending {
+/// Reads stdin: JSONL records (streamed line by line as they arrive), JSON (an object or array),
+/// or else one text article `stdin`.
+fn stdin(limits: LoadLimits) -> Pending {
+    from_stdin(Box::new(std::io::stdin().lock()), limits)
+}
+
+/// Decides what a stream holds by its first non-blank line: a JSON object there means JSONL, which
+/// is streamed; anything else is read whole (up to the article limit) as JSON or text.
+fn from_stdin(mut reader: Box<dyn BufRead>, limits: LoadLimits) -> Pending {
     let shown = "<stdin>";
+    let mut head = Vec::new();
+    let first = loop {
+        let start = head.len();
+        match read_line_at_most(&mut reader, &mut head, limits.max_article_bytes) {
+            Ok((0, _)) => break None,
+            Ok((_, false)) => {
+                return Pending::Ready(Err(LoadError::new("stdin".into(), shown, limits.too_large(None))))
+            }
+            Ok(_) if head[start..].iter().all(u8::is_ascii_whitespace) => continue,
+            Ok(_) => break Some(start),
+            Err(e) => return Pending::Ready(Err(io_error(shown, &e))),
+        }
+    };
+    let jsonl = first.is_some_and(|start| serde_json::from_slice::<Value>(&head[start..]).is_ok_and(|v| v.is_object()));
+    if jsonl {
+        let rest: Box<dyn BufRead> = Box::new(Cursor::new(head).chain(reader));
+        return Pending::Lines(JsonLines::new(rest, shown, limits));
+    }
+    let budget = limits.max_article_bytes.saturating_sub(head.len() as u64);
+    let bytes = match read_at_most(reader, budget) {
+        Ok(Some(rest)) => [head, rest].concat(),
+        Ok(None) => return Pending::Ready(Err(LoadError::new("stdin".into(), shown, limits.too_large(None)))),
+        Err(e) => return Pending::Ready(Err(io_error(shown, &e))),
+    };
     let text = match decode(&bytes) {
         Ok(text) => text,
         Err(message) => return Pending::Ready(Err(LoadError::new("stdin".into(), shown, message))),
     };
     let trimmed = text.trim_start();
     if trimmed.starts_with(['[', '{']) && serde_json::from_str::<Value>(text).is_ok() {
-        return json(text, shown);
+        return json(text, shown, limits);
     }
-    let first = trimmed.lines().next().unwrap_or("");
-    if serde_json::from_str::<Value>(first).is_ok_and(|v| v.is_object()) {
-        return Pending::Lines(JsonLines::new(Box::new(Cursor::new(bytes)), shown));
+    Pending::Ready(guarded("stdin", shown, || text_document("stdin".into(), shown, text, limits)))
+}
+
+/// Appends one line (with its `\n`) to `buf`, keeping at most `max` bytes of it; the rest of an
+/// overlong line is read and dropped. Returns the bytes read and whether the line fit.
+fn read_line_at_most(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: u64) -> std::io::Result<(usize, bool)> {
+    let start = buf.len();
+    let mut read = 0;
+    let mut fits = true;
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok((read, fits));
+        }
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if fits && ((buf.len() - start + take) as u64) <= max.saturating_add(1) {
+            buf.extend_from_slice(&chunk[..take]);
+        } else if fits {
+            fits = false;
+            buf.truncate(start);
+        }
+        reader.consume(take);
+        read += take;
+        if done {
+            return Ok((read, fits));
+        }
     }
-    Pending::Ready(text_document("stdin".into(), shown, text))
 }
 
 /// Decodes bytes as UTF-8 text (a leading byte-order mark dropped), rejecting empty, binary and
@@ -217,12 +346,12 @@ fn decode(bytes: &[u8]) -> Result<&str, String> {
 }
 
 /// A `.json` input: one record object, or an array of them (paths `file.json#N`, from 1).
-fn json(text: &str, shown: &str) -> Pending {
+fn json(text: &str, shown: &str, limits: LoadLimits) -> Pending {
     let fail = |m: String| Pending::Ready(Err(LoadError::new(input_id(shown), shown, m)));
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Array(items)) if items.is_empty() => fail("JSON array has no records".into()),
         Ok(Value::Array(items)) => Pending::Records(items.into_iter(), 0, shown.to_string()),
-        Ok(value) => Pending::Ready(record(value, input_id(shown), shown)),
+        Ok(value) => Pending::Ready(record(value, input_id(shown), shown, limits)),
         Err(e) => {
             fail(format!("malformed JSON: {e}; expected an object {{\"id\", \"title\", \"text\"}} or an array of them"))
         }
@@ -237,11 +366,12 @@ struct JsonLines {
     offset: usize,
     items: usize,
     done: bool,
+    limits: LoadLimits,
 }
 
 impl JsonLines {
-    fn new(reader: Box<dyn BufRead>, shown: &str) -> Self {
-        JsonLines { reader, shown: shown.to_string(), line: 0, offset: 0, items: 0, done: false }
+    fn new(reader: Box<dyn BufRead>, shown: &str, limits: LoadLimits) -> Self {
+        JsonLines { reader, shown: shown.to_string(), line: 0, offset: 0, items: 0, done: false, limits }
     }
 
     /// The next record or error; `None` at the end (after one error if there were no records).
@@ -250,10 +380,10 @@ impl JsonLines {
         while !self.done {
             buf.clear();
             let shown = self.shown.as_str();
-            let read = match self.reader.read_until(b'\n', &mut buf) {
-                Ok(0) if self.items == 0 => 0,
-                Ok(0) => return None,
-                Ok(n) => n,
+            let (read, fits) = match read_line_at_most(&mut self.reader, &mut buf, self.limits.max_article_bytes) {
+                Ok((0, _)) if self.items == 0 => (0, true),
+                Ok((0, _)) => return None,
+                Ok(read) => read,
                 Err(e) => {
                     self.done = true;
                     let msg = format!("read failed after line {}: {e}", self.line);
@@ -269,6 +399,9 @@ impl JsonLines {
             let (path, id) = (format!("{shown}:{}", self.line), format!("{}-{}", input_id(shown), self.line));
             let offset = self.offset;
             self.offset += read;
+            if !fits {
+                return Some(Err(LoadError::new(id, &path, self.limits.too_large(Some(read as u64)))));
+            }
             if buf.contains(&0) {
                 self.done = true;
                 return Some(Err(LoadError::new(id, &path, "looks like a binary file, not JSON lines")));
@@ -282,7 +415,7 @@ impl JsonLines {
                 }
             };
             return Some(match serde_json::from_str::<Value>(text) {
-                Ok(value) => record(value, id, &path),
+                Ok(value) => record(value, id, &path, self.limits),
                 Err(e) => Err(LoadError::new(
                     id,
                     &path,
@@ -308,7 +441,7 @@ impl Iterator for JsonLines {
 
 /// Turns one JSON record into a document. `text` may also be called `body` or `content`; a
 /// missing `id` falls back to `fallback_id`.
-fn record(value: Value, fallback_id: String, path: &str) -> Loaded {
+fn record(value: Value, fallback_id: String, path: &str, limits: LoadLimits) -> Loaded {
     let Value::Object(map) = value else {
         return Err(LoadError::new(fallback_id, path, "expected a JSON object with \"id\" and \"text\""));
     };
@@ -322,17 +455,19 @@ fn record(value: Value, fallback_id: String, path: &str) -> Loaded {
     match text {
         None => Err(LoadError::new(id, path, "record has no \"text\" string (also accepted: \"body\", \"content\")")),
         Some(t) if t.trim().is_empty() => Err(LoadError::new(id, path, "record's text is empty")),
-        Some(t) => build(id, path, title.filter(|t| !t.is_empty()), clean_paragraphs(t)),
+        Some(t) => {
+            guarded(&id.clone(), path, || build(id, path, title.filter(|t| !t.is_empty()), clean_paragraphs(t), limits))
+        }
     }
 }
 
 /// Builds a document from raw text: the first line left after clutter removal is the title when it
 /// reads like a headline (short, no final full stop, text follows); the rest is cleaned and split.
 pub fn document_from_text(id: &str, path: &str, raw: &str) -> Result<Document, Error> {
-    text_document(id.to_string(), path, raw).map_err(Error::from)
+    text_document(id.to_string(), path, raw, LoadLimits::default()).map_err(Error::from)
 }
 
-fn text_document(id: String, path: &str, raw: &str) -> Loaded {
+fn text_document(id: String, path: &str, raw: &str, limits: LoadLimits) -> Loaded {
     let normalized = normalize(raw);
     let mut offset = 0;
     for line in normalized.split('\n') {
@@ -347,16 +482,16 @@ fn text_document(id: String, path: &str, raw: &str) -> Loaded {
             && !first.ends_with(['.', ',', ';', ':'])
             && bullet_len(first) == 0;
         if headline && !body.is_empty() && !continues {
-            return build(id, path, Some(first.to_string()), body);
+            return build(id, path, Some(first.to_string()), body, limits);
         }
         break;
     }
-    build(id, path, None, clean_paragraphs(&normalized))
+    build(id, path, None, clean_paragraphs(&normalized), limits)
 }
 
 /// Assembles a document from cleaned paragraphs: drops a repeat of the title, strips the dateline,
 /// splits sentences; fails when no text is left.
-fn build(id: String, path: &str, title: Option<String>, mut paragraphs: Vec<String>) -> Loaded {
+fn build(id: String, path: &str, title: Option<String>, mut paragraphs: Vec<String>, limits: LoadLimits) -> Loaded {
     if let (Some(t), Some(first)) = (&title, paragraphs.first()) {
         if first.eq_ignore_ascii_case(t) {
             paragraphs.remove(0);
@@ -364,7 +499,7 @@ fn build(id: String, path: &str, title: Option<String>, mut paragraphs: Vec<Stri
     }
     strip_lead_dateline(&mut paragraphs);
     let text = paragraphs.join("\n\n");
-    let sentences = split_sentences(&text);
+    let sentences = split_sentences_within(&text, limits.max_sentence_chars);
     if sentences.is_empty() {
         let msg = "no article text left after cleaning (only a title, or page clutter such as menus, share buttons and copyright lines)";
         return Err(LoadError::new(id, path, msg));
@@ -453,7 +588,9 @@ mod tests {
     #[test]
     fn stdin_kinds() {
         let run = |bytes: &[u8]| {
-            let mut a = Articles { stack: vec![from_stdin_bytes(bytes.to_vec())], visited: HashSet::new(), files: 0 };
+            let limits = LoadLimits::default();
+            let stack = vec![from_stdin(Box::new(Cursor::new(bytes.to_vec())), limits)];
+            let mut a = Articles { stack, visited: HashSet::new(), files: 0, limits };
             std::iter::from_fn(|| a.next()).map(outcome).collect::<Vec<_>>()
         };
         assert_eq!(run(b"Plain text piped in. It has two sentences."), ["ok stdin <stdin> None 2"]);

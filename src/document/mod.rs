@@ -7,6 +7,9 @@ pub mod clean;
 pub mod load;
 pub mod sentences;
 
+#[cfg(test)]
+mod proptests;
+
 pub use load::{articles, document_from_text, Articles};
 pub use sentences::split_sentences;
 
@@ -44,10 +47,22 @@ pub struct Document {
 }
 
 impl Document {
-    /// Words in the cleaned body (whitespace-separated), the length readers and limits go by.
+    /// Words in the cleaned body, the length readers and limits go by: whitespace-separated words,
+    /// except that in scripts written without spaces (Chinese, Japanese) each character counts as one.
     pub fn word_count(&self) -> usize {
-        self.text.split_whitespace().count()
+        self.text
+            .split_whitespace()
+            .map(|word| match word.chars().filter(|&c| is_unspaced_script(c)).count() {
+                0 => 1,
+                n => n + usize::from(word.chars().any(|c| c.is_alphanumeric() && !is_unspaced_script(c))),
+            })
+            .sum()
     }
+}
+
+/// Han ideographs and Japanese kana: scripts whose words are not separated by spaces.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 /// One input that could not be loaded, with the `id` and `path` an error record needs.
@@ -97,4 +112,21 @@ pub fn input_id(path: &str) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| path.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        Document { id: "t".into(), path: "t".into(), title: None, text: text.into(), sentences: Vec::new() }
+    }
+
+    #[test]
+    fn words_are_counted_in_any_script() {
+        assert_eq!(doc("Pakistan closed Torkham.").word_count(), 3);
+        assert_eq!(doc("巴基斯坦关闭了边境。").word_count(), 9);
+        assert_eq!(doc("Xinhua: 巴基斯坦 said").word_count(), 6);
+        assert_eq!(doc("د پاکستان او افغانستان").word_count(), 4);
+    }
 }

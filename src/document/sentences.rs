@@ -4,7 +4,10 @@
 //! unit, and a line without final punctuation (a heading) ends its unit unless the next line
 //! continues it in lowercase. Inside a unit, `.`, `?`, `!`, `…` (and Urdu `۔`, Arabic `؟`) end a
 //! sentence when followed by space and a sentence start; closing quotes and brackets stay with the
-//! sentence. Abbreviations, initials, dotted acronyms and numbers do not end sentences.
+//! sentence. The full-width ends of Chinese and Japanese (`。！？`) end a sentence with or without a
+//! space after them. Abbreviations, initials, dotted acronyms and numbers do not end sentences. A
+//! run-on "sentence" longer than the limit is cut into pieces at spaces, so no summary or evidence
+//! line is ever megabytes long.
 
 use super::Sentence;
 
@@ -71,8 +74,16 @@ const STARTERS: &[&str] = &[
     "Such",
 ];
 
+/// Longest sentence kept whole, in characters (`--max-sentence-chars`); longer ones are cut.
+pub const DEFAULT_MAX_SENTENCE_CHARS: usize = 2000;
+
 fn is_terminal(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | '…' | '۔' | '؟' | '。' | '‼' | '⁇')
+    matches!(c, '.' | '!' | '?' | '…' | '۔' | '؟' | '。' | '！' | '？' | '‼' | '⁇')
+}
+
+/// Sentence ends of scripts written without spaces: they end a sentence even when text follows at once.
+fn is_unspaced_terminal(c: char) -> bool {
+    matches!(c, '。' | '！' | '？')
 }
 
 fn is_closer(c: char) -> bool {
@@ -110,13 +121,44 @@ pub(crate) fn ends_sentence(s: &str) -> bool {
 /// Splits cleaned text into sentences; offsets are byte offsets into `text` and each sentence's
 /// `text` is the trimmed slice `&text[start..end]`. Never panics; empty input gives no sentences.
 pub fn split_sentences(text: &str) -> Vec<Sentence> {
+    split_sentences_within(text, DEFAULT_MAX_SENTENCE_CHARS)
+}
+
+/// [`split_sentences`], cutting any sentence longer than `max_chars` characters into pieces.
+pub fn split_sentences_within(text: &str, max_chars: usize) -> Vec<Sentence> {
     let mut out = Vec::new();
     for (start, end) in units(text) {
         let unit = &text[start..end];
         let skip = bullet_len(unit);
         split_unit(text, start + skip, end, &mut out);
     }
+    if out.iter().any(|s| s.text.len() > max_chars) {
+        out = out.into_iter().flat_map(|s| cut_run_on(text, s, max_chars.max(1))).collect();
+    }
     out
+}
+
+/// Cuts a sentence of more than `max_chars` characters into pieces of at most that many, each
+/// ending at the last space that leaves it at least half full (else at a character boundary).
+fn cut_run_on(text: &str, sentence: Sentence, max_chars: usize) -> Vec<Sentence> {
+    if sentence.text.chars().count() <= max_chars {
+        return vec![sentence];
+    }
+    let mut pieces = Vec::new();
+    let mut from = sentence.start;
+    while from < sentence.end {
+        let rest = &text[from..sentence.end];
+        let limit = rest.char_indices().nth(max_chars).map_or(rest.len(), |(i, _)| i);
+        let cut = if limit == rest.len() {
+            limit
+        } else {
+            let half = rest.char_indices().nth(max_chars / 2).map_or(0, |(i, _)| i);
+            rest[..limit].rfind(char::is_whitespace).filter(|&i| i > half).unwrap_or(limit)
+        };
+        push(text, from, from + cut, &mut pieces);
+        from += cut;
+    }
+    pieces
 }
 
 /// Byte ranges of units: runs of lines joined only by lowercase continuations.
@@ -173,8 +215,11 @@ fn inside_short_quote(unit: &str, chars: &[(usize, char)], open: &[bool], j: usi
         return false;
     }
     let at = chars[j].0;
-    let rest = &unit[at..unit.len().min(at + MAX_HELD_QUOTE)];
-    rest.contains(['"', '”'])
+    let mut end = unit.len().min(at + MAX_HELD_QUOTE);
+    while !unit.is_char_boundary(end) {
+        end -= 1;
+    }
+    unit[at..end].contains(['"', '”'])
 }
 
 /// Splits one unit `text[start..end]` at sentence boundaries, pushing trimmed sentences.
@@ -196,11 +241,9 @@ fn split_unit(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>) {
         while j < chars.len() && is_closer(chars[j].1) {
             j += 1;
         }
-        if j < chars.len()
-            && chars[j].1.is_whitespace()
-            && is_boundary(unit, &chars, i, j)
-            && !inside_short_quote(unit, &chars, &open, j)
-        {
+        let spaced = j < chars.len() && chars[j].1.is_whitespace();
+        let unspaced = j < chars.len() && chars[i..j].iter().any(|&(_, c)| is_unspaced_terminal(c));
+        if (spaced || unspaced) && is_boundary(unit, &chars, i, j) && !inside_short_quote(unit, &chars, &open, j) {
             push(text, start + from, start + chars[j].0, out);
             from = chars[j].0;
         }
@@ -407,6 +450,42 @@ mod tests {
                 "ٹھیک ہے۔"
             ]
         );
+    }
+
+    #[test]
+    fn quotation_near_a_multibyte_character_does_not_panic() {
+        // Regression (issue 17): the look-ahead for a closing quote cut 300 bytes into an Urdu word.
+        let urdu = format!(
+            "ترجمان نے کہا: “ہم نے سرحد بند کر دی۔ {} اب کچھ نہیں۔” پھر وہ چلے گئے۔",
+            "یہ ایک لمبا جملہ ہے۔ ".repeat(40)
+        );
+        for shift in 0..4 {
+            let text = format!("{}{urdu}", "x".repeat(shift));
+            assert!(!texts(&text).is_empty());
+        }
+    }
+
+    #[test]
+    fn chinese_sentence_ends_need_no_space() {
+        assert_eq!(
+            texts("巴基斯坦关闭了边境。阿富汗表示抗议！会谈何时恢复？"),
+            ["巴基斯坦关闭了边境。", "阿富汗表示抗议！", "会谈何时恢复？"]
+        );
+    }
+
+    #[test]
+    fn run_on_sentences_are_cut_at_spaces() {
+        let text = "word ".repeat(1000);
+        let pieces = split_sentences_within(&text, 100);
+        assert!(pieces.len() >= 50, "{}", pieces.len());
+        for p in &pieces {
+            assert!(p.text.chars().count() <= 100 && p.text.starts_with("word"), "{:?}", p.text);
+            assert_eq!(&text[p.start..p.end], p.text);
+        }
+        let unbroken = "ب".repeat(250);
+        let pieces = split_sentences_within(&unbroken, 100);
+        assert_eq!(pieces.iter().map(|p| p.text.chars().count()).collect::<Vec<_>>(), [100, 100, 50]);
+        assert_eq!(split_sentences_within("Short one. Another.", 100).len(), 2);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `stance compare`: every system on the same labelled articles in one run, with the metrics,
 //! bootstrap intervals, paired differences, throughput and summary quality that go into the report.
 
+use super::calibration::Calibration;
 use super::dataset::LabelledArticle;
 use super::metrics::{bootstrap_macro_f1, compression_ratio, coverage, redundancy, ClassificationReport};
 use super::paired::{paired_comparison, PairedComparison};
@@ -26,6 +27,8 @@ pub struct SystemResult {
     pub report: ClassificationReport,
     /// 95% bootstrap interval of macro-F1.
     pub macro_f1_ci95: (f64, f64),
+    /// Expected calibration error and reliability table of the chosen label's probability.
+    pub calibration: Calibration,
     /// Articles per second, embedding time included for systems that use the encoder.
     pub articles_per_second: f64,
     /// Predicted label of every article, in input order.
@@ -112,7 +115,13 @@ pub fn compare(
         let pred: Vec<usize> =
             predictions.iter().map(|p| spec.index_of(&p.label).unwrap_or(spec.neutral_index())).collect();
         let report = ClassificationReport::compute(&labels, &gold, &pred)?.with_polar(spec.polar_indices())?;
+        let confidence: Vec<f64> = predictions
+            .iter()
+            .map(|p| p.probabilities.iter().find(|(l, _)| *l == p.label).map_or(0.0, |(_, q)| f64::from(*q)))
+            .collect();
+        let correct: Vec<bool> = gold.iter().zip(&pred).map(|(g, p)| g == p).collect();
         systems.push(SystemResult {
+            calibration: Calibration::compute(&confidence, &correct),
             name: c.classifier.name().to_string(),
             macro_f1_ci95: bootstrap_macro_f1(&gold, &pred, labels.len(), BOOTSTRAP_ITERATIONS, 7)?,
             report,

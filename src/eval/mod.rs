@@ -1,5 +1,6 @@
 //! Evaluation: classification and summary metrics behind `stance compare`.
 
+pub mod calibration;
 pub mod compare;
 pub mod dataset;
 pub mod metrics;

@@ -28,12 +28,22 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// What we knew about a file when its digest last matched: if size and mtime are unchanged, it still does.
+/// What we knew about a file when its digest last matched: if it is still the same file (inode)
+/// with the same size, mtime and ctime, it still does. A write in place changes the ctime even when
+/// a tool restores the mtime, and no user tool can set the ctime back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Stamp {
+    identity: Identity,
+    sha256: String,
+}
+
+/// The file facts a stamp is checked against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Identity {
     size: u64,
     mtime_ns: u128,
-    sha256: String,
+    ctime_ns: i128,
+    inode: u64,
 }
 
 /// Remembers verified files in a small JSON file (one per model revision) beside the cache entry.
@@ -55,9 +65,7 @@ impl Verifier {
     /// True if `path` was verified against `expected` and has not changed since.
     pub fn is_stamped(&self, path: &Path, expected: &str) -> bool {
         match (self.stamps.get(&key(path)), file_identity(path)) {
-            (Some(stamp), Some((size, mtime_ns))) => {
-                stamp.sha256 == expected && stamp.size == size && stamp.mtime_ns == mtime_ns
-            }
+            (Some(stamp), Some(identity)) => stamp.sha256 == expected && stamp.identity == identity,
             _ => false,
         }
     }
@@ -67,14 +75,19 @@ impl Verifier {
         if self.is_stamped(path, expected) {
             return Ok(());
         }
+        self.rehash(path, expected)
+    }
+
+    /// Hashes `path` whatever its stamp says (`stance models verify`), and records the outcome.
+    pub fn rehash(&mut self, path: &Path, expected: &str) -> Result<()> {
         let found = sha256_file(path)?;
         if !found.eq_ignore_ascii_case(expected) {
             self.stamps.remove(&key(path));
             self.dirty = true;
             return Err(Error::Checksum { path: path.to_path_buf(), expected: expected.to_string(), found });
         }
-        if let Some((size, mtime_ns)) = file_identity(path) {
-            self.stamps.insert(key(path), Stamp { size, mtime_ns, sha256: found });
+        if let Some(identity) = file_identity(path) {
+            self.stamps.insert(key(path), Stamp { identity, sha256: found });
             self.dirty = true;
         }
         Ok(())
@@ -100,10 +113,12 @@ fn key(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
-fn file_identity(path: &Path) -> Option<(u64, u128)> {
+fn file_identity(path: &Path) -> Option<Identity> {
+    use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(path).ok()?;
-    let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos();
-    Some((meta.len(), mtime))
+    let mtime_ns = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos();
+    let ctime_ns = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
+    Some(Identity { size: meta.len(), mtime_ns, ctime_ns, inode: meta.ino() })
 }
 
 #[cfg(test)]
@@ -134,5 +149,27 @@ mod tests {
         assert!(!v2.is_stamped(&p, good));
         let mut v3 = Verifier::open(dir.path().join("stamps.json"));
         assert!(matches!(v3.verify(&p, good), Err(Error::Checksum { .. })));
+    }
+
+    #[test]
+    fn damage_in_place_with_the_mtime_restored_is_caught() {
+        // Regression (issue 17): bit rot, or a tool that keeps the mtime, must not pass as verified.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("abc");
+        std::fs::write(&p, b"abc").unwrap();
+        let good = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        let mut v = Verifier::open(dir.path().join("stamps.json"));
+        v.verify(&p, good).unwrap();
+        v.save();
+        let mtime = std::fs::metadata(&p).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let file = std::fs::OpenOptions::new().write(true).open(&p).unwrap();
+        std::io::Write::write_all(&mut &file, b"abd").unwrap();
+        file.set_modified(mtime).unwrap();
+        drop(file);
+        assert_eq!(std::fs::metadata(&p).unwrap().modified().unwrap(), mtime);
+        let mut again = Verifier::open(dir.path().join("stamps.json"));
+        assert!(!again.is_stamped(&p, good));
+        assert!(matches!(again.verify(&p, good), Err(Error::Checksum { .. })));
     }
 }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Measures every system on the real-article set (data/real/index.jsonl). The texts live outside the
+# repository: pass their folder (default $STANCE_REAL_DIR, else ../real/set beside the checkout).
+# Writes DIR/labels.jsonl from the index for the texts present, then runs `stance compare` on DIR;
+# arguments after the folder go to `stance compare`. Skips (exit 0) when the texts are absent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir="${1:-${STANCE_REAL_DIR:-../real/set}}"
+shift || true
+if ! ls "$dir"/*.txt >/dev/null 2>&1; then
+  echo "eval-real: skipped: no real-article texts in $dir (see data/real/README.md for how to gather them)"
+  exit 0
+fi
+python3 - "$dir" <<'PY'
+import json, os, sys
+folder = sys.argv[1]
+kept = 0
+with open(os.path.join(folder, "labels.jsonl"), "w", encoding="utf-8") as out:
+    for line in open("data/real/index.jsonl", encoding="utf-8"):
+        row = json.loads(line)
+        if os.path.exists(os.path.join(folder, row["id"] + ".txt")):
+            out.write(json.dumps({"id": row["id"], "label": row["label"], "genre": row["genre"], "split": "real"}) + "\n")
+            kept += 1
+print(f"eval-real: {kept} labelled real articles in {folder}", file=sys.stderr)
+PY
+cargo run --release --quiet -- compare --data "$dir" "$@"
