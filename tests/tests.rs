@@ -8,3 +8,4 @@ mod compare;
 mod encoder;
 mod hub;
 mod robustness;
+mod scale;

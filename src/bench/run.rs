@@ -159,7 +159,7 @@ pub fn classify_parts(
     kind: SystemKind,
     encoder: Option<&dyn Encoder>,
 ) -> Result<(Box<dyn crate::stance::StanceClassifier>, Box<dyn Summarizer>)> {
-    let classifier = build_classifier(kind, &Spec::builtin(), &artifacts_dir(None), encoder)?;
+    let classifier = build_classifier(kind, &Spec::builtin(), &artifacts_dir(None, None)?, encoder)?;
     let summarizer: Box<dyn Summarizer> = match encoder {
         Some(_) => Box::new(CentralitySummarizer::default()),
         None => Box::new(LeadSummarizer),

@@ -28,25 +28,42 @@ pub struct ClassifyArgs {
     #[arg(long)]
     spec: Option<PathBuf>,
     /// Stance classifier: `auto` uses the trained head when one exists for the spec.
-    #[arg(long, value_enum, default_value_t = SystemKind::Auto)]
+    #[arg(long, value_enum, env = "STANCE_CLASSIFIER", default_value_t = SystemKind::Auto)]
     classifier: SystemKind,
     /// Output format (default: table on a terminal, JSON lines otherwise).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, env = "STANCE_FORMAT")]
     format: Option<Format>,
-    /// Write the report to FILE (atomically: a temporary file renamed into place at the end).
-    #[arg(long, short)]
+    /// Write the report to FILE (atomically: a temporary file renamed into place at the end;
+    /// with --resume, appended to batch by batch instead).
+    #[arg(long, short, env = "STANCE_OUTPUT")]
     output: Option<PathBuf>,
+    /// With -o FILE (JSON lines): skip the articles whose records FILE already holds, repair a line
+    /// torn by a crash, and append the rest, flushed batch by batch, so a killed run loses at most
+    /// the batch in flight.
+    #[arg(long, requires = "output")]
+    resume: bool,
+    /// Process only shard I of N (`I/N`, I from 0), chosen by a hash of each article's id: N
+    /// processes with shards 0/N … N-1/N together cover every article exactly once.
+    #[arg(long, env = "STANCE_SHARD", value_parser = parse_shard)]
+    shard: Option<Shard>,
+    /// Exit 0 even when some inputs failed (their error records are still written): for pipelines
+    /// that treat any non-zero exit as a failed task. Default: exit 2 when some inputs failed.
+    #[arg(long, env = "STANCE_ERRORS_AS_RECORDS")]
+    errors_as_records: bool,
+    /// No progress bar and no per-input messages on stderr (the records still say everything).
+    #[arg(long, short, env = "STANCE_QUIET")]
+    quiet: bool,
     /// Summary kind.
-    #[arg(long, value_enum, default_value_t = SummaryMode::Central)]
+    #[arg(long, value_enum, env = "STANCE_SUMMARY", default_value_t = SummaryMode::Central)]
     summary: SummaryMode,
     /// Most sentences in a summary.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, env = "STANCE_SUMMARY_SENTENCES", default_value_t = 3)]
     summary_sentences: usize,
     /// Most words in a summary.
-    #[arg(long, default_value_t = 75)]
+    #[arg(long, env = "STANCE_SUMMARY_WORDS", default_value_t = 75)]
     summary_words: usize,
-    /// Articles embedded together in one encoder call.
-    #[arg(long, default_value_t = 16)]
+    /// Articles embedded together in one encoder call (and written together).
+    #[arg(long, env = "STANCE_BATCH", default_value_t = 16)]
     batch: usize,
     /// Largest article in bytes (a file, a JSONL line, stdin text); a larger one is an error record.
     #[arg(long, env = "STANCE_MAX_ARTICLE_BYTES", default_value_t = DEFAULT_MAX_ARTICLE_BYTES)]
@@ -60,15 +77,45 @@ pub struct ClassifyArgs {
 /// One input in the order it came: an article waiting for its batch, or a failure to report.
 type Queued = Result<Document, ErrorRecord>;
 
+/// `--shard I/N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shard {
+    index: u64,
+    count: u64,
+}
+
+impl Shard {
+    /// Whether the article `id` belongs to this shard (a stable hash, the same on every machine).
+    fn owns(&self, id: &str) -> bool {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(id.as_bytes());
+        let head = u64::from_le_bytes(digest[..8].try_into().unwrap_or_default());
+        head % self.count == self.index
+    }
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    let (i, n) = text.split_once('/').ok_or("expected I/N, e.g. 0/4")?;
+    let (index, count): (u64, u64) =
+        (i.trim().parse().map_err(|_| "I must be a number")?, n.trim().parse().map_err(|_| "N must be a number")?);
+    if count == 0 || index >= count {
+        return Err(format!("shard {index}/{count}: need 0 ≤ I < N"));
+    }
+    Ok(Shard { index, count })
+}
+
 /// Runs the batch; exit code 0 if all inputs succeeded, 2 if some failed.
 pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> Result<ExitCode> {
     // The destination is checked (and its temporary file created) before any work is done.
-    let sink = Sink::open(args.output.as_deref())?;
+    let (sink, done) = match (&args.output, args.resume) {
+        (Some(path), true) => Sink::resume(path)?,
+        (path, _) => (Sink::open(path.as_deref())?, HashSet::new()),
+    };
     let spec = Spec::load(args.spec.as_deref())?;
     let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
     let encoder = BertEncoder::load(&files, global.encoder_options())
         .with_context(|| format!("loading {}", files.dir.display()))?;
-    let artifacts = artifacts_dir(args.spec.as_deref());
+    let artifacts = artifacts_dir(global.models_dir.as_deref(), args.spec.as_deref())?;
     let classifier = build_classifier(args.classifier, &spec, &artifacts, Some(&encoder))?;
     let summarizer = CentralitySummarizer::default();
     let pipeline = Pipeline {
@@ -86,10 +133,14 @@ pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> Result<ExitCode> {
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let format = args.format.unwrap_or(if to_terminal { Format::Table } else { Format::Jsonl });
+    if args.resume && format != Format::Jsonl {
+        anyhow::bail!("--resume appends JSON lines; drop --format {format:?} or use --format jsonl");
+    }
     let mut out = Output {
         sink,
         render: renderer(format, terminal_width()),
-        progress: progress_bar(),
+        progress: if args.quiet { ProgressBar::hidden() } else { progress_bar() },
+        quiet: args.quiet,
         seen: HashSet::new(),
         ok: 0,
         failed: 0,
@@ -112,18 +163,28 @@ pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> Result<ExitCode> {
             };
             out.emit(record)?;
         }
+        out.sink.writer().flush()?;
         Ok(())
     };
     let max_sentence_chars = usize::try_from(args.max_sentence_chars).unwrap_or(usize::MAX);
     let limits = LoadLimits { max_article_bytes: args.max_article_bytes, max_sentence_chars };
+    let wanted = |id: &str| args.shard.is_none_or(|s| s.owns(id)) && !done.contains(id);
     for item in articles_within(&args.inputs, limits) {
-        queue.push(item.map_err(load_error_record));
+        let item = item.map_err(load_error_record);
+        if !wanted(match &item {
+            Ok(doc) => &doc.id,
+            Err(error) => &error.id,
+        }) {
+            continue;
+        }
+        queue.push(item);
         if queue.iter().filter(|q| q.is_ok()).count() >= batch {
             flush(&mut queue, &mut out)?;
         }
     }
     flush(&mut queue, &mut out)?;
-    out.finish(&args.inputs)
+    let quiet_empty = args.shard.is_some() || !done.is_empty() || args.inputs.iter().any(|i| i == "-");
+    out.finish(&args.inputs, quiet_empty, args.errors_as_records)
 }
 
 fn load_error_record(e: LoadError) -> ErrorRecord {
@@ -139,6 +200,7 @@ struct Output {
     sink: Sink,
     render: Box<dyn stance::report::Renderer>,
     progress: ProgressBar,
+    quiet: bool,
     /// Ids of the articles written so far, to flag a repeated id.
     seen: HashSet<String>,
     ok: usize,
@@ -161,7 +223,9 @@ impl Output {
             }
             Record::Error(e) => {
                 self.failed += 1;
-                self.progress.suspend(|| eprintln!("stance: error: {}", e.error));
+                if !self.quiet {
+                    self.progress.suspend(|| eprintln!("stance: error: {}", e.error));
+                }
             }
         }
         self.render.record(self.sink.writer(), &record)?;
@@ -169,22 +233,26 @@ impl Output {
         Ok(())
     }
 
-    /// Closes the report; exit code 0 if every input succeeded, 2 if some failed.
-    fn finish(mut self, inputs: &[String]) -> Result<ExitCode> {
+    /// Closes the report; exit code 0 if every input succeeded (or `errors_as_records`), 2 if some
+    /// failed. No article at all is an error, unless it can be right (`empty_ok`: stdin, a shard or
+    /// a resumed run may well have nothing to do).
+    fn finish(mut self, inputs: &[String], empty_ok: bool, errors_as_records: bool) -> Result<ExitCode> {
         self.render.finish(self.sink.writer())?;
         self.progress.finish_and_clear();
-        if self.ok + self.failed == 0 {
+        if self.ok + self.failed == 0 && !empty_ok {
             anyhow::bail!("no articles found in {} (looked for .txt .md .html .htm .json .jsonl)", inputs.join(", "));
         }
         self.sink.commit()?;
-        Ok(if self.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        Ok(if self.failed == 0 || errors_as_records { ExitCode::SUCCESS } else { ExitCode::from(2) })
     }
 }
 
-/// Where the report goes: stdout, or a temporary file renamed onto `--output` when complete.
+/// Where the report goes: stdout, a temporary file renamed onto `--output` when complete, or
+/// (`--resume`) the output file itself, appended to.
 enum Sink {
     Stdout(std::io::BufWriter<std::io::Stdout>),
     File { temp: tempfile::NamedTempFile, path: PathBuf },
+    Append(std::io::BufWriter<std::fs::File>),
 }
 
 /// The temporary report file in progress, removed if the run is interrupted (Ctrl-C, SIGTERM).
@@ -209,16 +277,60 @@ impl Sink {
         Ok(Sink::File { temp, path: path.to_path_buf() })
     }
 
+    /// Opens `path` to resume: keeps its complete JSON lines, cuts off a line torn by a crash, and
+    /// returns the ids already done with a sink appending after them.
+    fn resume(path: &Path) -> Result<(Self, HashSet<String>)> {
+        if path.is_dir() {
+            anyhow::bail!("{}: is a folder; --output takes the path of a file to write", path.display());
+        }
+        let existing = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(e).with_context(|| format!("{}: cannot read it to resume", path.display())),
+        };
+        let mut done = HashSet::new();
+        let mut kept = 0;
+        for line in existing.split_inclusive(|&b| b == b'\n') {
+            let complete = line.ends_with(b"\n");
+            let id = serde_json::from_slice::<serde_json::Value>(line)
+                .ok()
+                .and_then(|v| v.get("id").and_then(|id| id.as_str()).map(str::to_string));
+            match id {
+                Some(id) if complete => {
+                    done.insert(id);
+                    kept += line.len();
+                }
+                _ => break,
+            }
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .with_context(|| format!("{}: cannot open it to append", path.display()))?;
+        if kept < existing.len() {
+            tracing::warn!(
+                "{}: dropping {} bytes after the last complete record",
+                path.display(),
+                existing.len() - kept
+            );
+            file.set_len(kept as u64).with_context(|| format!("{}: cannot repair its torn end", path.display()))?;
+        }
+        Ok((Sink::Append(std::io::BufWriter::new(file)), done))
+    }
+
     fn writer(&mut self) -> &mut dyn Write {
         match self {
             Sink::Stdout(w) => w,
             Sink::File { temp, .. } => temp.as_file_mut(),
+            Sink::Append(w) => w,
         }
     }
 
     fn commit(self) -> Result<()> {
         match self {
             Sink::Stdout(mut w) => Ok(w.flush()?),
+            Sink::Append(mut w) => Ok(w.flush()?),
             Sink::File { temp, path } => {
                 temp.persist(&path)
                     .with_context(|| format!("{}: cannot move the finished report into place", path.display()))?;

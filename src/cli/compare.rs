@@ -59,7 +59,7 @@ pub fn run(global: &GlobalArgs, args: CompareArgs) -> Result<ExitCode> {
     let start = Instant::now();
     let vectors = embed_articles(&encoder, &items.iter().map(|a| &a.doc).collect::<Vec<_>>())?;
     let embed_seconds = start.elapsed().as_secs_f64();
-    let dir = artifacts_dir(args.spec.as_deref());
+    let dir = artifacts_dir(global.models_dir.as_deref(), args.spec.as_deref())?;
     let contenders = args
         .systems
         .iter()

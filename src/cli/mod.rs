@@ -29,6 +29,9 @@ pub struct GlobalArgs {
     /// holding config.json, tokenizer.json and model.safetensors.
     #[arg(long, global = true, env = "STANCE_MODEL")]
     pub model: Option<String>,
+    /// Folder of trained artefacts (head, baseline) to use instead of those built into the binary.
+    #[arg(long, global = true, env = "STANCE_MODELS_DIR")]
+    pub models_dir: Option<std::path::PathBuf>,
     /// Never use the network: only a local folder or the Hugging Face cache.
     #[arg(long, global = true)]
     pub offline: bool,

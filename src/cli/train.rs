@@ -12,7 +12,7 @@ use stance::stance::card::ModelCard;
 use stance::stance::decision::{DecisionRule, ThresholdScore};
 use stance::stance::head::FeatureGroup;
 use stance::stance::linear::TrainConfig;
-use stance::stance::systems::artifacts_dir;
+use stance::stance::systems::training_output_dir;
 use stance::stance::train::{class_counts, train_baseline, train_head, Example, TrainOptions};
 use stance::stance::zero_shot::{ExemplarScorer, ZeroShotParams};
 use stance::stance::{Article, Spec};
@@ -74,7 +74,8 @@ pub struct TrainArgs {
 /// Trains, prints cross-validated macro-F1, and saves artefacts with their cards.
 pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
     let spec = Spec::load(args.spec.as_deref())?;
-    let out = args.out.clone().unwrap_or_else(|| artifacts_dir(args.spec.as_deref()));
+    let out =
+        args.out.clone().unwrap_or_else(|| training_output_dir(global.models_dir.as_deref(), args.spec.as_deref()));
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let set = LabelledSet::load(&args.data)?;
     let split = (args.split != "all").then_some(args.split.as_str());

@@ -89,6 +89,8 @@ enum Pending {
     /// Records of a JSON array: the rest, the index of the next (from 0), the file as shown.
     Records(std::vec::IntoIter<Value>, usize, String),
     Ready(Loaded),
+    /// An input with nothing in it that is not an error (empty stdin: an empty partition).
+    Nothing,
 }
 
 impl Iterator for Articles {
@@ -132,6 +134,7 @@ impl Iterator for Articles {
                     }
                 }
                 Pending::Ready(item) => return Some(item),
+                Pending::Nothing => {}
             }
         }
     }
@@ -255,7 +258,8 @@ fn stdin(limits: LoadLimits) -> Pending {
 }
 
 /// Decides what a stream holds by its first non-blank line: a JSON object there means JSONL, which
-/// is streamed; anything else is read whole (up to the article limit) as JSON or text.
+/// is streamed; anything else is read whole (up to the article limit) as JSON or text. An empty or
+/// blank stream holds no article and is no error (a pipeline's empty partition).
 fn from_stdin(mut reader: Box<dyn BufRead>, limits: LoadLimits) -> Pending {
     let shown = "<stdin>";
     let mut head = Vec::new();
@@ -271,7 +275,19 @@ fn from_stdin(mut reader: Box<dyn BufRead>, limits: LoadLimits) -> Pending {
             Err(e) => return Pending::Ready(Err(io_error(shown, &e))),
         }
     };
-    let jsonl = first.is_some_and(|start| serde_json::from_slice::<Value>(&head[start..]).is_ok_and(|v| v.is_object()));
+    if first.is_none() {
+        return Pending::Nothing;
+    }
+    // A first line that is an object, or opens one with a key (`{"id": …` cut short), means JSON
+    // lines: a damaged first line then costs only its own record, not the whole stream.
+    let jsonl = first.is_some_and(|start| {
+        let line = &head[start..];
+        serde_json::from_slice::<Value>(line).is_ok_and(|v| v.is_object())
+            || String::from_utf8_lossy(line)
+                .trim_start()
+                .strip_prefix('{')
+                .is_some_and(|r| r.trim_start().starts_with('"'))
+    });
     if jsonl {
         let rest: Box<dyn BufRead> = Box::new(Cursor::new(head).chain(reader));
         return Pending::Lines(JsonLines::new(rest, shown, limits));
@@ -440,18 +456,19 @@ impl Iterator for JsonLines {
 }
 
 /// Turns one JSON record into a document. `text` may also be called `body` or `content`; a
-/// missing `id` falls back to `fallback_id`.
+/// missing `id` is made from the text's hash (stable across runs, partitions and machines), or is
+/// `fallback_id` when there is no text.
 fn record(value: Value, fallback_id: String, path: &str, limits: LoadLimits) -> Loaded {
     let Value::Object(map) = value else {
         return Err(LoadError::new(fallback_id, path, "expected a JSON object with \"id\" and \"text\""));
     };
+    let text = ["text", "body", "content"].iter().find_map(|k| map.get(*k).and_then(Value::as_str));
     let id = match map.get("id") {
         Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
         Some(Value::Number(n)) => n.to_string(),
-        _ => fallback_id,
+        _ => text.filter(|t| !t.trim().is_empty()).map_or(fallback_id, content_id),
     };
     let title = map.get("title").and_then(Value::as_str).map(|t| normalize(t).replace('\n', " "));
-    let text = ["text", "body", "content"].iter().find_map(|k| map.get(*k).and_then(Value::as_str));
     match text {
         None => Err(LoadError::new(id, path, "record has no \"text\" string (also accepted: \"body\", \"content\")")),
         Some(t) if t.trim().is_empty() => Err(LoadError::new(id, path, "record's text is empty")),
@@ -459,6 +476,12 @@ fn record(value: Value, fallback_id: String, path: &str, limits: LoadLimits) -> 
             guarded(&id.clone(), path, || build(id, path, title.filter(|t| !t.is_empty()), clean_paragraphs(t), limits))
         }
     }
+}
+
+/// The id of a record that has none: `sha256-` and the first 16 hex digits of its text's digest.
+pub fn content_id(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    format!("sha256-{}", &crate::hub::verify::hex(&Sha256::digest(text.as_bytes()))[..16])
 }
 
 /// Builds a document from raw text: the first line left after clutter removal is the title when it
@@ -552,7 +575,7 @@ mod tests {
             format!("ok d {} Some(\"Aid arrives\") 1", p("d.html")),
             format!("ok r1 {}:1 Some(\"One\") 1", p("e.jsonl")),
             format!("err e-2 {0}:2 {0}:2: malformed JSON: key must be a string at line 1 column 2; each line must be one object like {{\"id\": \"a1\", \"text\": \"...\"}}", p("e.jsonl")),
-            format!("ok e-4 {}:4 None 1", p("e.jsonl")),
+            format!("ok {} {}:4 None 1", content_id("No id here."), p("e.jsonl")),
             format!("err e-5 {0}:5 {0}:5: expected a JSON object with \"id\" and \"text\"", p("e.jsonl")),
             format!("ok 7 {}#1 None 1", p("f.json")),
             format!("err f-2 {0}#2 {0}#2: record's text is empty", p("f.json")),
@@ -595,8 +618,12 @@ mod tests {
         };
         assert_eq!(run(b"Plain text piped in. It has two sentences."), ["ok stdin <stdin> None 2"]);
         assert_eq!(run(b"{\"id\":\"x\",\"text\":\"A.\"}\nnot json\n"), ["ok x <stdin>:1 None 1", "err stdin-2 <stdin>:2 <stdin>:2: malformed JSON: expected ident at line 1 column 2; each line must be one object like {\"id\": \"a1\", \"text\": \"...\"}"]);
-        assert_eq!(run(b"[{\"text\":\"B.\"}]"), ["ok stdin-1 <stdin>#1 None 1"]);
-        assert_eq!(run(b""), ["err stdin <stdin> <stdin>: is empty; expected article text"]);
+        assert_eq!(run(b"[{\"text\":\"B.\"}]"), [format!("ok {} <stdin>#1 None 1", content_id("B."))]);
+        assert!(run(b"").is_empty() && run(b" \n\n").is_empty(), "an empty partition is no error");
+        let torn_first = run(b"{\"id\": \"a\", \"te\n{\"id\":\"b\",\"text\":\"Fine.\"}\n");
+        assert!(torn_first[0].starts_with("err stdin-1 <stdin>:1") && torn_first[1] == "ok b <stdin>:2 None 1");
+        assert_eq!(content_id("B."), content_id("B."));
+        assert_ne!(content_id("B."), content_id("B!"));
         assert_eq!(
             run(b"\xff\xfeA\0"),
             ["err stdin <stdin> <stdin>: is UTF-16 text; convert it to UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)"]

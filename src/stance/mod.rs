@@ -3,6 +3,7 @@
 
 pub mod attribution;
 pub mod baseline;
+pub mod builtin;
 pub mod card;
 pub mod decision;
 pub mod head;

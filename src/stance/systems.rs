@@ -41,17 +41,35 @@ impl SystemKind {
     }
 }
 
-/// Where trained artefacts for a spec are looked up: `$STANCE_MODELS_DIR`, else the folder of a
-/// `--spec` file, else the project's `models/stance`.
-pub fn artifacts_dir(spec_path: Option<&Path>) -> PathBuf {
+/// Where trained artefacts for a spec are looked up: `models_dir` (`--models-dir`), else
+/// `$STANCE_MODELS_DIR`, else the folder of a `--spec` file, else the built-in spec's artefacts
+/// embedded in the binary (see [`super::builtin`]), so an installed binary behaves as in the repo.
+pub fn artifacts_dir(models_dir: Option<&Path>, spec_path: Option<&Path>) -> Result<PathBuf> {
+    if let Some(dir) = models_dir {
+        return Ok(dir.to_path_buf());
+    }
     if let Some(dir) = std::env::var_os("STANCE_MODELS_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
+        return Ok(PathBuf::from(dir));
     }
     match spec_path.and_then(Path::parent) {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        Some(_) => PathBuf::from("."),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("models").join("stance"),
+        Some(parent) if !parent.as_os_str().is_empty() => Ok(parent.to_path_buf()),
+        Some(_) => Ok(PathBuf::from(".")),
+        None => super::builtin::materialize(&crate::encoder::cache::default_cache_dir()),
     }
+}
+
+/// Where `stance train` writes artefacts unless told (`--out`): `models_dir`, `$STANCE_MODELS_DIR`
+/// or the `--spec` file's folder as for reading, else `models/stance` of the source tree this binary
+/// was built from (rebuild to embed what was trained there).
+pub fn training_output_dir(models_dir: Option<&Path>, spec_path: Option<&Path>) -> PathBuf {
+    let env = std::env::var_os("STANCE_MODELS_DIR").filter(|d| !d.is_empty()).map(PathBuf::from);
+    models_dir
+        .map(Path::to_path_buf)
+        .or(env)
+        .or_else(|| {
+            spec_path.and_then(Path::parent).map(|p| if p.as_os_str().is_empty() { ".".into() } else { p.into() })
+        })
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models").join("stance"))
 }
 
 /// Builds a classifier for `spec` with trained artefacts from `dir`. `encoder` is needed by every
@@ -73,7 +91,15 @@ pub fn build_classifier(
     };
     Ok(match kind {
         SystemKind::Auto if TrainedHead::exists(dir, spec) => Box::new(TrainedHead::load(dir, scorer()?)?),
-        SystemKind::Auto | SystemKind::ZeroShot => Box::new(ZeroShotClassifier::new(scorer()?)),
+        SystemKind::Auto => {
+            tracing::warn!(
+                "no trained head for spec {} in {}; using the zero-shot classifier (train one with `stance train`)",
+                spec.name,
+                dir.display()
+            );
+            Box::new(ZeroShotClassifier::new(scorer()?))
+        }
+        SystemKind::ZeroShot => Box::new(ZeroShotClassifier::new(scorer()?)),
         SystemKind::Head if !TrainedHead::exists(dir, spec) => return Err(untrained("head")),
         SystemKind::Head => Box::new(TrainedHead::load(dir, scorer()?)?),
         SystemKind::Baseline if !BagOfWords::paths(dir, spec).0.is_file() => return Err(untrained("baseline")),
