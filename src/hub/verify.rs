@@ -130,18 +130,26 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("abc");
         std::fs::write(&p, b"abc").unwrap();
-        assert_eq!(sha256_file(&p).unwrap(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(sha256_file(&p).unwrap(), ABC);
+    }
+
+    const ABC: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+    /// A file holding `abc`, verified and stamped in `dir/stamps.json`.
+    fn stamped_file(dir: &Path) -> PathBuf {
+        let p = dir.join("abc");
+        std::fs::write(&p, b"abc").unwrap();
+        let mut v = Verifier::open(dir.join("stamps.json"));
+        v.verify(&p, ABC).unwrap();
+        v.save();
+        p
     }
 
     #[test]
     fn stamp_skips_rehash_until_the_file_changes() {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("abc");
-        std::fs::write(&p, b"abc").unwrap();
-        let good = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
-        let mut v = Verifier::open(dir.path().join("stamps.json"));
-        v.verify(&p, good).unwrap();
-        v.save();
+        let p = stamped_file(dir.path());
+        let good = ABC;
         let v2 = Verifier::open(dir.path().join("stamps.json"));
         assert!(v2.is_stamped(&p, good));
         std::thread::sleep(std::time::Duration::from_millis(10));
@@ -155,12 +163,8 @@ mod tests {
     fn damage_in_place_with_the_mtime_restored_is_caught() {
         // Regression (issue 17): bit rot, or a tool that keeps the mtime, must not pass as verified.
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("abc");
-        std::fs::write(&p, b"abc").unwrap();
-        let good = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
-        let mut v = Verifier::open(dir.path().join("stamps.json"));
-        v.verify(&p, good).unwrap();
-        v.save();
+        let p = stamped_file(dir.path());
+        let good = ABC;
         let mtime = std::fs::metadata(&p).unwrap().modified().unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
         let file = std::fs::OpenOptions::new().write(true).open(&p).unwrap();
