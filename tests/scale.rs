@@ -127,3 +127,30 @@ fn installed_binary_elsewhere_gives_the_same_records() {
     assert!(records(&elsewhere.stdout).iter().all(|r| r["spec"] == "afpak/head"));
     assert!(Path::new(&tmp.path().join("cache").join("artifacts")).is_dir());
 }
+
+#[test]
+fn schema_completions_man_and_long_version() {
+    let out = stance_cmd().arg("schema").assert().success().get_output().stdout.clone();
+    let schema: Value = serde_json::from_slice(&out).unwrap();
+    let article = &schema["$defs"]["ArticleRecord"]["properties"];
+    let record = stance_cmd()
+        .args(["classify", "--format", "jsonl"])
+        .arg(repo_path("data/samples/sample-pro-kabul-2.txt"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let record = &records(&record)[0];
+    assert_eq!(record["schema_version"], 1);
+    for field in record.as_object().unwrap().keys() {
+        assert!(article.get(field).is_some(), "the schema describes {field}");
+    }
+    let bash = stance_cmd().args(["completions", "bash"]).assert().success().get_output().stdout.clone();
+    assert!(String::from_utf8_lossy(&bash).contains("classify"));
+    let man = stance_cmd().arg("man").assert().success().get_output().stdout.clone();
+    assert!(String::from_utf8_lossy(&man).contains(".TH stance 1"));
+    let version = stance_cmd().arg("--version").assert().success().get_output().stdout.clone();
+    let version = String::from_utf8_lossy(&version);
+    assert!(version.contains("all-MiniLM-L6-v2@") && version.contains("spec: afpak"), "{version}");
+}

@@ -188,11 +188,11 @@ pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> Result<ExitCode> {
 }
 
 fn load_error_record(e: LoadError) -> ErrorRecord {
-    ErrorRecord { id: e.id.clone(), path: e.path.clone(), error: e.to_string() }
+    ErrorRecord::new(e.id.clone(), e.path.clone(), e.to_string())
 }
 
 fn failure_record(f: stance::pipeline::ArticleFailure) -> ErrorRecord {
-    ErrorRecord { error: format!("{}: {}", f.path, f.message), id: f.id, path: f.path }
+    ErrorRecord::new(f.id, f.path.clone(), format!("{}: {}", f.path, f.message))
 }
 
 /// The report being written, with counts for the exit code.

@@ -5,9 +5,10 @@ mod classify;
 mod compare;
 mod embed;
 mod models;
+mod shell;
 mod train;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use stance::encoder::{EncoderOptions, Precision};
 use stance::hub::Resolver;
 use std::process::ExitCode;
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 /// Stance and summaries of Afghanistan–Pakistan news, with a local transformer.
 #[derive(Debug, Parser)]
 #[command(name = "stance", version, about)]
-struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
     #[command(subcommand)]
@@ -67,14 +68,41 @@ enum Command {
     Train(train::TrainArgs),
     /// Speed and memory: tokens/s, articles/s, latency, load time, peak RSS per configuration.
     Bench(bench::BenchArgs),
-    /// List or fetch models.
+    /// List, fetch or verify models.
     #[command(subcommand)]
     Models(models::ModelsCommand),
+    /// Print the JSON Schema of a classify record.
+    Schema,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `stance man > stance.1`.
+    Man,
+}
+
+/// `--version` in full: the default model, its pinned revision, the built-in spec and the digest of
+/// the trained artefacts built into this binary, the record schema.
+fn long_version() -> String {
+    let registry = stance::hub::Registry::builtin();
+    let model = registry.models.first().map_or_else(|| "none".to_string(), |m| m.versioned_id());
+    format!(
+        "{}\ndefault model: {model}\nspec: {} (built in), trained artefacts {}\nrecord schema_version: {}",
+        env!("CARGO_PKG_VERSION"),
+        stance::stance::Spec::builtin().name,
+        stance::stance::builtin::digest(),
+        stance::report::RECORD_SCHEMA_VERSION
+    )
 }
 
 /// Parses arguments, runs the subcommand, prints the whole error chain, returns the exit code.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().long_version(long_version()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
@@ -97,6 +125,9 @@ pub fn run() -> ExitCode {
         Command::Train(args) => train::run(&cli.global, args),
         Command::Bench(args) => bench::run(&cli.global, args),
         Command::Models(cmd) => models::run(&cli.global, cmd),
+        Command::Schema => shell::schema(),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man => shell::man(),
     };
     match outcome {
         Ok(code) => code,

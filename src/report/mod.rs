@@ -7,8 +7,14 @@ pub use render::{renderer, Format, Renderer};
 
 use crate::document::Document;
 use crate::pipeline::ArticleResult;
+use schemars::JsonSchema;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
+use std::borrow::Cow;
+
+/// Version of the record layout, in every record (`schema_version`); `stance schema` prints the
+/// JSON Schema. Raised when a field changes meaning or goes away (additions keep it).
+pub const RECORD_SCHEMA_VERSION: u32 = 1;
 
 /// Articles shorter than this many words are flagged: the stance systems learn from articles of
 /// 80–700 words, and on a headline or a one-line brief their confidence means little.
@@ -30,6 +36,20 @@ pub fn article_warnings(doc: &Document) -> Vec<String> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabelProbabilities(pub Vec<(String, f32)>);
 
+impl JsonSchema for LabelProbabilities {
+    fn schema_name() -> Cow<'static, str> {
+        "LabelProbabilities".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Probability of every label of the spec, in spec order (rounded to 4 decimals).",
+            "type": "object",
+            "additionalProperties": { "type": "number", "minimum": 0.0, "maximum": 1.0 }
+        })
+    }
+}
+
 impl Serialize for LabelProbabilities {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
@@ -41,7 +61,7 @@ impl Serialize for LabelProbabilities {
 }
 
 /// One evidence sentence in a report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct EvidenceRecord {
     /// The side it supports.
     pub side: String,
@@ -54,8 +74,10 @@ pub struct EvidenceRecord {
 }
 
 /// A successfully analysed article.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct ArticleRecord {
+    /// [`RECORD_SCHEMA_VERSION`].
+    pub schema_version: u32,
     /// Article id.
     pub id: String,
     /// Where it was read from.
@@ -86,8 +108,10 @@ pub struct ArticleRecord {
 }
 
 /// An input that could not be analysed; the batch goes on without it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct ErrorRecord {
+    /// [`RECORD_SCHEMA_VERSION`].
+    pub schema_version: u32,
     /// Best available id of the input.
     pub id: String,
     /// The input as found.
@@ -97,7 +121,7 @@ pub struct ErrorRecord {
 }
 
 /// One line of a report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Record {
     /// An analysed article.
@@ -106,11 +130,24 @@ pub enum Record {
     Error(ErrorRecord),
 }
 
+impl ErrorRecord {
+    /// The record of a failed input.
+    pub fn new(id: String, path: String, error: String) -> Self {
+        ErrorRecord { schema_version: RECORD_SCHEMA_VERSION, id, path, error }
+    }
+}
+
+/// The JSON Schema of one report record (an article or an error), as `stance schema` prints it.
+pub fn record_schema() -> schemars::Schema {
+    schemars::schema_for!(Record)
+}
+
 impl ArticleRecord {
     /// Builds the record for an analysed article.
     pub fn new(result: &ArticleResult, model: &str, spec: &str) -> Self {
         let doc = &result.doc;
         ArticleRecord {
+            schema_version: RECORD_SCHEMA_VERSION,
             id: doc.id.clone(),
             path: doc.path.clone(),
             title: doc.title.clone(),

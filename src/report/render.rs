@@ -168,6 +168,7 @@ mod tests {
     fn records() -> Vec<Record> {
         vec![
             Record::Article(Box::new(ArticleRecord {
+                schema_version: crate::report::RECORD_SCHEMA_VERSION,
                 id: "a1".into(),
                 path: "a1.txt".into(),
                 title: Some("T".into()),
@@ -186,7 +187,7 @@ mod tests {
                 spec: "afpak/zero-shot".into(),
                 warnings: vec!["short text (3 words): take care".into()],
             })),
-            Record::Error(ErrorRecord { id: "bad".into(), path: "bad.txt".into(), error: "bad.txt: empty".into() }),
+            Record::Error(ErrorRecord::new("bad".into(), "bad.txt".into(), "bad.txt: empty".into())),
         ]
     }
 
