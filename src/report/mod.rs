@@ -1,14 +1,17 @@
 //! The report: one [`Record`] per input (an analysed article or an error), written by a
-//! [`Renderer`] as a table, JSON lines, a JSON array or CSV. The pipeline never branches on format.
+//! [`Renderer`] as a table, JSON lines, a JSON array, CSV or one self-contained HTML page. The
+//! pipeline never branches on format. [`html`] also renders `stance compare` and `stance bench`.
 
+pub mod html;
 mod render;
 
 pub use render::{renderer, Format, Renderer};
 
 use crate::document::Document;
 use crate::pipeline::ArticleResult;
+use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Articles shorter than this many words are flagged: the stance systems learn from articles of
 /// 80–700 words, and on a headline or a one-line brief their confidence means little.
@@ -40,8 +43,29 @@ impl Serialize for LabelProbabilities {
     }
 }
 
+impl<'de> Deserialize<'de> for LabelProbabilities {
+    /// Reads the JSON object back in its written order (spec order).
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct InOrder;
+        impl<'de> Visitor<'de> for InOrder {
+            type Value = LabelProbabilities;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of label probabilities")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry::<String, f32>()? {
+                    pairs.push(pair);
+                }
+                Ok(LabelProbabilities(pairs))
+            }
+        }
+        deserializer.deserialize_map(InOrder)
+    }
+}
+
 /// One evidence sentence in a report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvidenceRecord {
     /// The side it supports.
     pub side: String,
@@ -54,7 +78,7 @@ pub struct EvidenceRecord {
 }
 
 /// A successfully analysed article.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArticleRecord {
     /// Article id.
     pub id: String,
@@ -81,12 +105,12 @@ pub struct ArticleRecord {
     /// Label spec name and classifier, `spec/classifier`.
     pub spec: String,
     /// Caveats about the verdict, from [`article_warnings`]; left out when there are none.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }
 
 /// An input that could not be analysed; the batch goes on without it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorRecord {
     /// Best available id of the input.
     pub id: String,
@@ -96,8 +120,8 @@ pub struct ErrorRecord {
     pub error: String,
 }
 
-/// One line of a report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One line of a report; a JSONL report reads back with `serde_json::from_str::<Record>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Record {
     /// An analysed article.
@@ -107,6 +131,11 @@ pub enum Record {
 }
 
 impl ArticleRecord {
+    /// The probability of the chosen label's strongest reading: the largest probability.
+    pub fn confidence(&self) -> f32 {
+        self.probabilities.0.iter().map(|(_, p)| *p).fold(0.0f32, f32::max)
+    }
+
     /// Builds the record for an analysed article.
     pub fn new(result: &ArticleResult, model: &str, spec: &str) -> Self {
         let doc = &result.doc;

@@ -1,0 +1,100 @@
+use super::*;
+use crate::report::{ArticleRecord, ErrorRecord, EvidenceRecord, LabelProbabilities};
+
+fn article(id: &str, stance: &str, confidence: f32, text: &str) -> Record {
+    let others = (1.0 - confidence) / 2.0;
+    let p = |label: &str| if label == stance { confidence } else { others };
+    Record::Article(Box::new(ArticleRecord {
+        id: id.into(),
+        path: format!("news/{id}.txt"),
+        title: Some(format!("Title {text}")),
+        stance: stance.into(),
+        probabilities: LabelProbabilities(
+            ["pro-Islamabad", "pro-Kabul", "neutral"].iter().map(|l| (l.to_string(), p(l))).collect(),
+        ),
+        evidence: vec![
+            EvidenceRecord { side: "pro-Kabul".into(), sentence: format!("Kabul says {text}."), index: 1, score: 0.4 },
+            EvidenceRecord { side: "pro-Islamabad".into(), sentence: "Islamabad says no.".into(), index: 2, score: 0.2 },
+        ],
+        summary: format!("Summary {text}"),
+        summary_sentences: vec![0],
+        sentences: 4,
+        windows: 4,
+        model: "m@r".into(),
+        spec: "afpak/head".into(),
+        warnings: if id == "short" { vec!["short text (3 words): take care".into()] } else { vec![] },
+    }))
+}
+
+fn page() -> String {
+    let records = vec![
+        article("a1", "pro-Kabul", 0.8, "<script>document.title='pwned'</script> & <b>bold</b>"),
+        article("short", "neutral", 0.5, "plain"),
+        Record::Error(ErrorRecord { id: "bad".into(), path: "news/bad.txt".into(), error: "news/bad.txt: <empty>".into() }),
+        article("a 3", "pro-Islamabad", 0.9, "plain"),
+    ];
+    let mut out = Vec::new();
+    let mut html = crate::report::renderer(crate::report::Format::Html, 80);
+    for r in &records {
+        html.record(&mut out, r).unwrap();
+    }
+    assert!(out.is_empty(), "the page is written at the end");
+    html.finish(&mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn article_text_is_escaped() {
+    let html = page();
+    assert!(!html.contains("<script>document"), "article script must not survive as markup");
+    assert!(html.contains("&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;&#x2f;script&gt;"), "{html}");
+    assert!(!html.contains("<b>bold</b>") && html.contains("&lt;b&gt;bold&lt;&#x2f;b&gt;"));
+    assert!(html.contains("news&#x2f;bad.txt: &lt;empty&gt;"), "error reasons are escaped too");
+    // Our own script is the only one, and the policy allows only it.
+    assert_eq!(html.matches("<script>").count(), 1);
+    let hash = base64(&Sha256::digest(SCRIPT.as_bytes()));
+    assert!(html.contains(&format!("script-src &#x27;sha256-{hash}&#x27;")) || html.contains(&format!("'sha256-{hash}'")));
+}
+
+#[test]
+fn one_card_and_anchor_per_article_with_marked_evidence() {
+    let html = page();
+    for anchor in ["article-a1", "article-short", "article-a-3"] {
+        assert_eq!(html.matches(&format!("id=\"{anchor}\"")).count(), 1, "{anchor}");
+    }
+    assert_eq!(html.matches("<article class=\"card").count(), 3);
+    assert_eq!(html.matches("[pro-Kabul evidence]").count(), 3);
+    assert_eq!(html.matches("[pro-Islamabad evidence]").count(), 3);
+    assert!(html.contains("<a href=\"#article-short\">short</a>: short text (3 words)"), "warnings link to the card");
+    assert!(html.contains("1 input failed"));
+}
+
+#[test]
+fn overview_counts_stances_and_folders() {
+    let page = ArticlesPage::new("t", &[article("x", "pro-Kabul", 0.7, "a"), article("y", "pro-Kabul", 0.95, "b")]);
+    let json = serde_json::to_value(&page).unwrap();
+    assert_eq!(json["total"], 2);
+    let counts: Vec<u64> = json["labels"].as_array().unwrap().iter().map(|l| l["count"].as_u64().unwrap()).collect();
+    assert_eq!(counts, vec![0, 2, 0]);
+    assert_eq!(json["folders"][0]["folder"], "news");
+    assert_eq!(json["folders"][0]["counts"], serde_json::json!([0, 2, 0]));
+    let svg = json["confidence_chart"].as_str().unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains(">0.70</text>") && svg.contains(">0.95</text>"));
+}
+
+#[test]
+fn repeated_ids_get_distinct_anchors() {
+    let page = ArticlesPage::new("t", &[article("x", "neutral", 0.5, "a"), article("x", "neutral", 0.5, "b")]);
+    let json = serde_json::to_value(&page).unwrap();
+    assert_eq!(json["cards"][0]["anchor"], "article-x");
+    assert_eq!(json["cards"][1]["anchor"], "article-x-2");
+}
+
+#[test]
+fn base64_matches_the_standard() {
+    assert_eq!(base64(b""), "");
+    assert_eq!(base64(b"f"), "Zg==");
+    assert_eq!(base64(b"fo"), "Zm8=");
+    assert_eq!(base64(b"foo"), "Zm9v");
+    assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+}
