@@ -1,5 +1,6 @@
 //! `stance classify`: stance, evidence and a summary for every article in a batch.
 
+use super::sink::Sink;
 use super::GlobalArgs;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -13,10 +14,9 @@ use stance::stance::systems::{artifacts_dir, build_classifier, SystemKind};
 use stance::stance::Spec;
 use stance::summarize::{CentralitySummarizer, SummaryMode, SummaryOptions};
 use std::collections::HashSet;
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Mutex;
 
 /// Arguments of `stance classify`.
 #[derive(Debug, clap::Args)]
@@ -178,68 +178,6 @@ impl Output {
         }
         self.sink.commit()?;
         Ok(if self.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
-    }
-}
-
-/// Where the report goes: stdout, or a temporary file renamed onto `--output` when complete.
-enum Sink {
-    Stdout(std::io::BufWriter<std::io::Stdout>),
-    File { temp: tempfile::NamedTempFile, path: PathBuf },
-}
-
-/// The temporary report file in progress, removed if the run is interrupted (Ctrl-C, SIGTERM).
-static IN_PROGRESS: Mutex<Option<PathBuf>> = Mutex::new(None);
-
-impl Sink {
-    fn open(path: Option<&Path>) -> Result<Self> {
-        let Some(path) = path else {
-            return Ok(Sink::Stdout(std::io::BufWriter::new(std::io::stdout())));
-        };
-        if path.is_dir() {
-            anyhow::bail!("{}: is a folder; --output takes the path of a file to write", path.display());
-        }
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        // Created with mode 0666 less the umask, like any file a shell redirection makes.
-        let temp = tempfile::Builder::new()
-            .prefix(".stance-")
-            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
-            .tempfile_in(dir)
-            .with_context(|| format!("{}: cannot create a temporary file beside it", path.display()))?;
-        remove_on_interrupt(temp.path());
-        Ok(Sink::File { temp, path: path.to_path_buf() })
-    }
-
-    fn writer(&mut self) -> &mut dyn Write {
-        match self {
-            Sink::Stdout(w) => w,
-            Sink::File { temp, .. } => temp.as_file_mut(),
-        }
-    }
-
-    fn commit(self) -> Result<()> {
-        match self {
-            Sink::Stdout(mut w) => Ok(w.flush()?),
-            Sink::File { temp, path } => {
-                temp.persist(&path)
-                    .with_context(|| format!("{}: cannot move the finished report into place", path.display()))?;
-                *IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner()) = None;
-                Ok(())
-            }
-        }
-    }
-}
-
-/// Registers `temp` for removal if the process is interrupted before the report is complete.
-fn remove_on_interrupt(temp: &Path) {
-    *IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner()) = Some(temp.to_path_buf());
-    let installed = ctrlc::set_handler(|| {
-        if let Some(temp) = IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            let _ = std::fs::remove_file(temp);
-        }
-        std::process::exit(130);
-    });
-    if let Err(e) = installed {
-        tracing::warn!("cannot watch for Ctrl-C ({e}); an interrupted run may leave {} behind", temp.display());
     }
 }
 

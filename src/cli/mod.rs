@@ -5,6 +5,8 @@ mod classify;
 mod compare;
 mod embed;
 mod models;
+mod report;
+mod sink;
 mod train;
 
 use clap::{Parser, Subcommand};
@@ -64,6 +66,8 @@ enum Command {
     Train(train::TrainArgs),
     /// Speed and memory: tokens/s, articles/s, latency, load time, peak RSS per configuration.
     Bench(bench::BenchArgs),
+    /// One self-contained HTML page from classify's JSON lines.
+    Report(report::ReportArgs),
     /// List or fetch models.
     #[command(subcommand)]
     Models(models::ModelsCommand),
@@ -93,6 +97,7 @@ pub fn run() -> ExitCode {
         Command::Compare(args) => compare::run(&cli.global, args),
         Command::Train(args) => train::run(&cli.global, args),
         Command::Bench(args) => bench::run(&cli.global, args),
+        Command::Report(args) => report::run(args),
         Command::Models(cmd) => models::run(&cli.global, cmd),
     };
     match outcome {

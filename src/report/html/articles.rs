@@ -142,7 +142,11 @@ impl ArticlesPage {
                 }
                 anchor = format!("{base}-{n}");
             }
-            warnings.extend(a.warnings.iter().map(|w| WarningView { anchor: anchor.clone(), id: a.id.clone(), text: w.clone() }));
+            warnings.extend(a.warnings.iter().map(|w| WarningView {
+                anchor: anchor.clone(),
+                id: a.id.clone(),
+                text: w.clone(),
+            }));
             cards.push(Card {
                 anchor,
                 id: a.id.clone(),
@@ -198,7 +202,12 @@ impl ArticlesPage {
 fn label_names(articles: &[&ArticleRecord]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     let seen = articles.iter().flat_map(|a| {
-        a.probabilities.0.iter().map(|(l, _)| l.as_str()).chain([a.stance.as_str()]).chain(a.evidence.iter().map(|e| e.side.as_str()))
+        a.probabilities
+            .0
+            .iter()
+            .map(|(l, _)| l.as_str())
+            .chain([a.stance.as_str()])
+            .chain(a.evidence.iter().map(|e| e.side.as_str()))
     });
     for label in seen {
         if !names.iter().any(|n| n == label) {

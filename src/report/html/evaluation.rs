@@ -67,14 +67,15 @@ pub fn compare_page(report: &CompareReport) -> Result<String> {
                 .per_class
                 .iter()
                 .flat_map(|m| {
-                    [("precision", m.precision), ("recall", m.recall), ("F1", m.f1)].into_iter().zip(METRIC_COLOURS).map(
-                        |((metric, value), colour)| Bar {
+                    [("precision", m.precision), ("recall", m.recall), ("F1", m.f1)]
+                        .into_iter()
+                        .zip(METRIC_COLOURS)
+                        .map(|((metric, value), colour)| Bar {
                             label: format!("{} {metric}", m.label),
                             value,
                             colour,
                             note: num(value),
-                        },
-                    )
+                        })
                 })
                 .collect();
             let bins: Vec<Reliability> = s

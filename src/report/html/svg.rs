@@ -69,7 +69,12 @@ pub fn bars(title: &str, bars: &[Bar<'_>], max: f64) -> String {
         let y = 22.0 + row * i as f64;
         let w = if max > 0.0 { (b.value / max).clamp(0.0, 1.0) * plot } else { 0.0 };
         text(&mut svg, label_width - 6.0, y + 15.0, "end", &b.label);
-        let _ = write!(svg, r#"<rect x="{label_width:.1}" y="{y:.1}" width="{w:.1}" height="{}" fill="{}"/>"#, row - 6.0, b.colour);
+        let _ = write!(
+            svg,
+            r#"<rect x="{label_width:.1}" y="{y:.1}" width="{w:.1}" height="{}" fill="{}"/>"#,
+            row - 6.0,
+            b.colour
+        );
         text(&mut svg, label_width + w + 4.0, y + 15.0, "start", &b.note);
     }
     svg.push_str("</svg>");
@@ -108,7 +113,11 @@ pub fn columns(title: &str, columns: &[Column<'_>], legend: &[(String, &str)]) -
             let h = count / max * plot_h;
             y -= h;
             if h > 0.0 {
-                let _ = write!(svg, r#"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{h:.1}" fill="{colour}"/>"#, col - 8.0);
+                let _ = write!(
+                    svg,
+                    r#"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{h:.1}" fill="{colour}"/>"#,
+                    col - 8.0
+                );
             }
         }
         let total: f64 = c.segments.iter().map(|s| s.0).sum();
@@ -182,13 +191,20 @@ pub fn intervals(title: &str, rows: &[Interval], domain: (f64, f64), reference: 
     let mut svg = open(label_width + plot + 150.0, height, title);
     text(&mut svg, 4.0, 14.0, "start", title);
     let axis = top + row * rows.len() as f64;
-    let _ = write!(svg, r##"<line x1="{label_width}" y1="{axis}" x2="{:.1}" y2="{axis}" stroke="#444"/>"##, label_width + plot);
+    let _ = write!(
+        svg,
+        r##"<line x1="{label_width}" y1="{axis}" x2="{:.1}" y2="{axis}" stroke="#444"/>"##,
+        label_width + plot
+    );
     for v in [domain.0, (domain.0 + domain.1) / 2.0, domain.1] {
         text(&mut svg, x_of(v), axis + 14.0, "middle", &format!("{v:.2}"));
     }
     if let Some(r) = reference {
         let x = x_of(r);
-        let _ = write!(svg, r##"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{axis}" stroke="#888" stroke-dasharray="4 3"/>"##);
+        let _ = write!(
+            svg,
+            r##"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{axis}" stroke="#888" stroke-dasharray="4 3"/>"##
+        );
     }
     for (i, r) in rows.iter().enumerate() {
         let y = top + row * i as f64 + row / 2.0;
