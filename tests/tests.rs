@@ -7,4 +7,5 @@ mod classify;
 mod compare;
 mod encoder;
 mod hub;
+mod report;
 mod robustness;
