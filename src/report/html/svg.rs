@@ -133,7 +133,7 @@ pub fn columns(title: &str, columns: &[Column<'_>], legend: &[(String, &str)]) -
 /// A confusion matrix as a heat map: rows gold, columns predicted, shade by the row's share.
 pub fn heatmap(title: &str, labels: &[String], matrix: &[Vec<usize>]) -> String {
     let label_width = 12.0 + 7.0 * labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as f64;
-    let cell = 64.0;
+    let cell = 100.0;
     let n = labels.len() as f64;
     let top = 50.0;
     let mut svg = open(label_width + cell * n + 20.0, top + cell * n + 34.0, title);
