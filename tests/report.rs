@@ -113,3 +113,30 @@ fn classify_writes_the_same_page_directly() {
     assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
     assert_eq!(html.matches("<article class=\"card").count(), 6);
 }
+
+#[test]
+fn a_line_that_is_not_a_record_is_listed_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let part = dir.path().join("part.jsonl");
+    std::fs::write(&part, "{\"id\":\"x\",\"path\":\"x.txt\",\"error\":\"x.txt: empty\"}\n\nnot json <b>\n").unwrap();
+    let out = stance_cmd().arg("report").arg(&part).assert().code(2);
+    let html = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(html.contains("x.txt: empty"), "the error record is listed");
+    assert!(html.contains("part.jsonl:3") && html.contains("not a classify record"), "so is the bad line");
+    assert!(!html.contains("<b>"));
+}
+
+#[test]
+fn compare_page_has_the_charts_of_every_system() {
+    let out = stance_cmd()
+        .args(["compare", "--systems", "baseline,majority", "--format", "html", "--data"])
+        .arg(repo_path("data/samples"))
+        .assert()
+        .success();
+    let html = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for title in ["baseline: confusion", "majority: reliability", "baseline − majority", "ROUGE-1"] {
+        assert!(html.contains(title), "{title}");
+    }
+    // macro-F1 intervals, the paired difference, and three charts per system.
+    assert_eq!(html.matches("<svg").count(), 2 + 2 * 3);
+}
