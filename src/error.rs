@@ -56,6 +56,9 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// An HTML page could not be rendered from its template.
+    #[error("HTML template: {0:#}")]
+    Template(#[from] minijinja::Error),
     /// Anything else, described in words.
     #[error("{0}")]
     Other(String),

@@ -7,7 +7,7 @@
 //!   → encoder  (tokenizer + candle BERT → pooled, normalised f32 rows; tensors stay inside)
 //!   → stance   (label spec, zero-shot exemplar classifier, trained head, bag-of-words baseline)
 //!   → summarize (embedding-centrality extractive summary, lead-k baseline)
-//!   → report   (one `Report` value rendered as table, JSONL, JSON or CSV)
+//!   → report   (one `Report` value rendered as table, JSONL, JSON, CSV or one self-contained HTML page)
 //! ```
 //!
 //! `hub` finds and verifies model files (local dir → HF cache → hub → PyPI mirror); `eval` holds the

@@ -7,5 +7,6 @@ mod classify;
 mod compare;
 mod encoder;
 mod hub;
+mod report;
 mod robustness;
 mod scale;

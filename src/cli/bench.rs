@@ -107,6 +107,8 @@ pub enum BenchFormat {
     Table,
     /// One JSON object (see `stance bench --help`).
     Json,
+    /// One self-contained HTML page: charts per configuration and the table.
+    Html,
 }
 
 /// Runs the benchmark: one child process per configuration, then one report.
@@ -143,6 +145,7 @@ pub fn run(global: &GlobalArgs, args: BenchArgs) -> Result<ExitCode> {
     match args.format {
         BenchFormat::Table => write_table(&report, &mut out)?,
         BenchFormat::Json => write_json(&report, &mut out)?,
+        BenchFormat::Html => out.write_all(stance::report::html::bench_page(&report)?.as_bytes())?,
     }
     out.flush()?;
     if let Some(path) = &args.plot {

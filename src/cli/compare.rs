@@ -26,6 +26,9 @@ pub enum CompareFormat {
     /// delta_ci95, only_system_right, only_against_right, mcnemar_p}], summaries: [{name, rouge1,
     /// rouge2, rouge_l, coverage, redundancy, compression}]}.
     Json,
+    /// One self-contained HTML page: confusion heat maps, per-class bars, macro-F1 intervals,
+    /// paired differences, reliability diagrams and the summarizer table.
+    Html,
 }
 
 /// Arguments of `stance compare`.
@@ -80,6 +83,7 @@ pub fn run(global: &GlobalArgs, args: CompareArgs) -> Result<ExitCode> {
     match args.format {
         CompareFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,
         CompareFormat::Table => print_tables(&mut out, &report)?,
+        CompareFormat::Html => out.write_all(stance::report::html::compare_page(&report)?.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,7 +5,9 @@ mod classify;
 mod compare;
 mod embed;
 mod models;
+mod report;
 mod shell;
+mod sink;
 mod train;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -68,6 +70,8 @@ enum Command {
     Train(train::TrainArgs),
     /// Speed and memory: tokens/s, articles/s, latency, load time, peak RSS per configuration.
     Bench(bench::BenchArgs),
+    /// One self-contained HTML page from classify's JSON lines.
+    Report(report::ReportArgs),
     /// List, fetch or verify models.
     #[command(subcommand)]
     Models(models::ModelsCommand),
@@ -124,6 +128,7 @@ pub fn run() -> ExitCode {
         Command::Compare(args) => compare::run(&cli.global, args),
         Command::Train(args) => train::run(&cli.global, args),
         Command::Bench(args) => bench::run(&cli.global, args),
+        Command::Report(args) => report::run(args),
         Command::Models(cmd) => models::run(&cli.global, cmd),
         Command::Schema => shell::schema(),
         Command::Completions { shell } => shell::completions(shell),

@@ -1,6 +1,8 @@
 //! The report: one [`Record`] per input (an analysed article or an error), written by a
-//! [`Renderer`] as a table, JSON lines, a JSON array or CSV. The pipeline never branches on format.
+//! [`Renderer`] as a table, JSON lines, a JSON array, CSV or one self-contained HTML page. The
+//! pipeline never branches on format. [`html`] also renders `stance compare` and `stance bench`.
 
+pub mod html;
 mod render;
 
 pub use render::{renderer, Format, Renderer};
@@ -8,13 +10,19 @@ pub use render::{renderer, Format, Renderer};
 use crate::document::Document;
 use crate::pipeline::ArticleResult;
 use schemars::JsonSchema;
+use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 
 /// Version of the record layout, in every record (`schema_version`); `stance schema` prints the
 /// JSON Schema. Raised when a field changes meaning or goes away (additions keep it).
 pub const RECORD_SCHEMA_VERSION: u32 = 1;
+
+/// Records written before `schema_version` existed had the first layout.
+fn first_schema() -> u32 {
+    1
+}
 
 /// Articles shorter than this many words are flagged: the stance systems learn from articles of
 /// 80–700 words, and on a headline or a one-line brief their confidence means little.
@@ -60,8 +68,29 @@ impl Serialize for LabelProbabilities {
     }
 }
 
+impl<'de> Deserialize<'de> for LabelProbabilities {
+    /// Reads the JSON object back in its written order (spec order).
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct InOrder;
+        impl<'de> Visitor<'de> for InOrder {
+            type Value = LabelProbabilities;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of label probabilities")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry::<String, f32>()? {
+                    pairs.push(pair);
+                }
+                Ok(LabelProbabilities(pairs))
+            }
+        }
+        deserializer.deserialize_map(InOrder)
+    }
+}
+
 /// One evidence sentence in a report.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvidenceRecord {
     /// The side it supports.
     pub side: String,
@@ -74,9 +103,10 @@ pub struct EvidenceRecord {
 }
 
 /// A successfully analysed article.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ArticleRecord {
     /// [`RECORD_SCHEMA_VERSION`].
+    #[serde(default = "first_schema")]
     pub schema_version: u32,
     /// Article id.
     pub id: String,
@@ -103,14 +133,15 @@ pub struct ArticleRecord {
     /// Label spec name and classifier, `spec/classifier`.
     pub spec: String,
     /// Caveats about the verdict, from [`article_warnings`]; left out when there are none.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }
 
 /// An input that could not be analysed; the batch goes on without it.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ErrorRecord {
     /// [`RECORD_SCHEMA_VERSION`].
+    #[serde(default = "first_schema")]
     pub schema_version: u32,
     /// Best available id of the input.
     pub id: String,
@@ -120,8 +151,8 @@ pub struct ErrorRecord {
     pub error: String,
 }
 
-/// One line of a report.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+/// One line of a report; a JSONL report reads back with `serde_json::from_str::<Record>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Record {
     /// An analysed article.
@@ -143,6 +174,11 @@ pub fn record_schema() -> schemars::Schema {
 }
 
 impl ArticleRecord {
+    /// The probability of the chosen label's strongest reading: the largest probability.
+    pub fn confidence(&self) -> f32 {
+        self.probabilities.0.iter().map(|(_, p)| *p).fold(0.0f32, f32::max)
+    }
+
     /// Builds the record for an analysed article.
     pub fn new(result: &ArticleResult, model: &str, spec: &str) -> Self {
         let doc = &result.doc;

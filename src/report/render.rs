@@ -1,4 +1,5 @@
-//! Renderers: each writes records as they arrive, so a long batch streams to its output.
+//! Renderers: each writes records as they arrive, so a long batch streams to its output (HTML,
+//! whose page summarises every record, writes at the end).
 
 use super::Record;
 use std::io::{self, Write};
@@ -14,6 +15,8 @@ pub enum Format {
     Json,
     /// Comma-separated values with a header row.
     Csv,
+    /// One self-contained HTML page: overview charts and a card per article (written at the end).
+    Html,
 }
 
 /// Writes records in one format.
@@ -31,6 +34,7 @@ pub fn renderer(format: Format, width: usize) -> Box<dyn Renderer> {
         Format::Jsonl => Box::new(JsonLines),
         Format::Json => Box::new(JsonArray { count: 0 }),
         Format::Csv => Box::new(Csv { header: false }),
+        Format::Html => Box::new(super::html::Html::new("stance report")),
     }
 }
 
@@ -77,7 +81,7 @@ impl Renderer for Csv {
         }
         match record {
             Record::Article(a) => {
-                let confidence = a.probabilities.0.iter().map(|(_, p)| *p).fold(0.0f32, f32::max);
+                let confidence = a.confidence();
                 let probabilities =
                     a.probabilities.0.iter().map(|(l, p)| format!("{l}={p:.4}")).collect::<Vec<_>>().join(";");
                 w.write_record([
@@ -119,7 +123,7 @@ impl Renderer for Table {
         }
         match record {
             Record::Article(a) => {
-                let confidence = a.probabilities.0.iter().map(|(_, p)| *p).fold(0.0f32, f32::max);
+                let confidence = a.confidence();
                 writeln!(
                     out,
                     "{:<ID_WIDTH$} {:<STANCE_WIDTH$} {:>5.2}  {}",
