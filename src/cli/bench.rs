@@ -9,7 +9,7 @@ use stance::bench::{
     configs, plot, precision_name, run_config, run_isolated, write_atomic, Config, Plan, WorkloadDump, WorkloadKind,
     SYSTEMS,
 };
-use stance::encoder::{BertEncoder, Precision};
+use stance::encoder::{self, Precision};
 use stance::hub::ModelFiles;
 use stance::stance::systems::SystemKind;
 use std::io::Write;
@@ -190,7 +190,7 @@ fn default_threads() -> Vec<usize> {
 
 /// Writes the plan's token workloads (ids made by the model's tokenizer) to `path`, atomically.
 fn dump_workload(files: &ModelFiles, plan: &Plan, path: &Path) -> Result<ExitCode> {
-    let encoder = BertEncoder::load(files, encoder_options(plan, Precision::default()))
+    let encoder = encoder::load(files, encoder_options(plan, Precision::default()))
         .with_context(|| format!("loading {}", files.dir.display()))?;
     let workloads = token_workloads(&encoder, plan)?;
     let dump = WorkloadDump::new(&files.spec.versioned_id(), &workloads);
