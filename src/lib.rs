@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! document  (load files/dirs/JSONL/stdin, clean clutter, sentences with byte offsets)
-//!   → encoder  (tokenizer + candle BERT → pooled, normalised f32 rows; tensors stay inside)
+//!   → encoder  (tokenizer + candle BERT or MPNet, picked by encoder::load → pooled, normalised f32 rows; tensors stay inside)
 //!   → stance   (label spec, zero-shot exemplar classifier, trained head, bag-of-words baseline)
 //!   → summarize (embedding-centrality extractive summary, lead-k baseline)
 //!   → report   (one `Report` value rendered as table, JSONL, JSON, CSV or one self-contained HTML page)

@@ -144,3 +144,17 @@ fn real_seed_articles_are_neutral() {
     let neutral = records.iter().filter(|r| r["stance"] == "neutral").count();
     assert!(neutral >= 4, "only {neutral}/5 balanced real articles classified neutral");
 }
+
+/// Issue 15: the shipped head was trained on MiniLM; with MPNet it is refused, by name.
+#[test]
+fn a_head_trained_on_another_encoder_is_refused() {
+    stance_cmd()
+        .args(["--model", "all-mpnet-base-v2", "classify", "--classifier", "head", "data/samples"])
+        .current_dir(repo_path(""))
+        .assert()
+        .code(1)
+        .stderr(
+            contains("trained on encoder sentence-transformers/all-MiniLM-L6-v2")
+                .and(contains("sentence-transformers/all-mpnet-base-v2")),
+        );
+}

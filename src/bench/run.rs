@@ -6,7 +6,7 @@ use super::threads::{pool, thread_notes};
 use super::workload::{standard, TokenSource, TokenWorkload};
 use super::{precision_name, Config, Plan, WorkloadKind};
 use crate::document::{load::articles, Document};
-use crate::encoder::{BertEncoder, Encoder, EncoderOptions};
+use crate::encoder::{self, Encoder, EncoderOptions};
 use crate::hub::ModelFiles;
 use crate::pipeline::Pipeline;
 use crate::stance::systems::{artifacts_dir, build_classifier, SystemKind};
@@ -41,7 +41,7 @@ pub fn encoder_options(plan: &Plan, precision: crate::encoder::Precision) -> Enc
 }
 
 /// The token workloads `plan` asks for, built with `encoder`'s tokenizer.
-pub fn token_workloads(encoder: &BertEncoder, plan: &Plan) -> Result<Vec<TokenWorkload>> {
+pub fn token_workloads(encoder: &dyn Encoder, plan: &Plan) -> Result<Vec<TokenWorkload>> {
     let mut out = Vec::new();
     for kind in &plan.workloads {
         match kind {
@@ -85,7 +85,7 @@ fn measure(files: &ModelFiles, plan: &Plan, config: &Config) -> Result<Report> {
         for i in 0..warmup + runs {
             drop(encoder.take());
             let start = Instant::now();
-            encoder = Some(BertEncoder::load(files, options)?);
+            encoder = Some(encoder::load(files, options)?);
             if i >= warmup {
                 times.push(start.elapsed());
             }
@@ -94,7 +94,7 @@ fn measure(files: &ModelFiles, plan: &Plan, config: &Config) -> Result<Report> {
     }
 
     if let Some(enc) = &encoder {
-        for w in token_workloads(enc, plan)? {
+        for w in token_workloads(enc.as_ref(), plan)? {
             let (times, busy) = count_busy(|| {
                 time_runs(warmup, runs, || w.batches.iter().try_for_each(|b| enc.encode_windows(b).map(drop)))
             });
@@ -121,7 +121,7 @@ fn measure(files: &ModelFiles, plan: &Plan, config: &Config) -> Result<Report> {
         if failed > 0 {
             notes.push(format!("{}: {failed} inputs are not articles and were skipped", plan.data.display()));
         }
-        let encoder: Option<&dyn Encoder> = encoder.as_ref().map(|e| e as &dyn Encoder);
+        let encoder: Option<&dyn Encoder> = encoder.as_deref();
         for kind in systems {
             let ClassifyTiming { articles_per_s, latencies, busy } = classify_path(plan, &docs, kind, encoder)?;
             rows.push(Row {

@@ -2,7 +2,7 @@
 //! batches, so every system that runs one (candle, PyTorch, ONNX Runtime) sees identical ids.
 
 use crate::document::Document;
-use crate::encoder::BertEncoder;
+use crate::encoder::Encoder;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -73,7 +73,7 @@ pub struct TokenSource {
 
 impl TokenSource {
     /// Tokenises the documents' cleaned bodies (the stream) and their sentences.
-    pub fn new(encoder: &BertEncoder, docs: &[Document]) -> Result<Self> {
+    pub fn new(encoder: &dyn Encoder, docs: &[Document]) -> Result<Self> {
         let bodies: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
         let stream = encoder.tokenize(&bodies)?.concat();
         let texts: Vec<&str> = docs.iter().flat_map(|d| d.sentences.iter().map(|s| s.text.as_str())).collect();
@@ -91,7 +91,7 @@ impl TokenSource {
 
     /// `count` windows of exactly `len` tokens (`[CLS]` + `len - 2` consecutive stream tokens +
     /// `[SEP]`), taken one after another from the start of the stream, wrapping around at its end.
-    pub fn chunks(&self, encoder: &BertEncoder, len: usize, count: usize) -> Result<Vec<Vec<u32>>> {
+    pub fn chunks(&self, encoder: &dyn Encoder, len: usize, count: usize) -> Result<Vec<Vec<u32>>> {
         let span = len
             .checked_sub(2)
             .filter(|&s| s > 0)
@@ -110,7 +110,7 @@ impl TokenSource {
 
     /// The first `count` sentences (in document order) that fit one window, each as its window;
     /// `count = None` takes them all.
-    pub fn sentences(&self, encoder: &BertEncoder, count: Option<usize>) -> Vec<Vec<u32>> {
+    pub fn sentences(&self, encoder: &dyn Encoder, count: Option<usize>) -> Vec<Vec<u32>> {
         self.sentences
             .iter()
             .filter_map(|content| match encoder.windows(content).as_slice() {
@@ -124,7 +124,7 @@ impl TokenSource {
 
 /// The standard workload the reference script runs too: 64 × 256-token chunks at batch 32,
 /// 16 × 256-token chunks at batch 1, and 256 sentences (about 30 tokens each) at batch 32.
-pub fn standard(encoder: &BertEncoder, source: &TokenSource) -> Result<Vec<TokenWorkload>> {
+pub fn standard(encoder: &dyn Encoder, source: &TokenSource) -> Result<Vec<TokenWorkload>> {
     Ok(vec![
         TokenWorkload::new("chunks-256", 32, source.chunks(encoder, 256, 64)?),
         TokenWorkload::new("chunks-256", 1, source.chunks(encoder, 256, 16)?),

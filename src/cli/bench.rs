@@ -9,7 +9,7 @@ use stance::bench::{
     configs, plot, precision_name, run_config, run_isolated, write_atomic, Config, Plan, WorkloadDump, WorkloadKind,
     SYSTEMS,
 };
-use stance::encoder::{BertEncoder, Precision};
+use stance::encoder::{self, Precision};
 use stance::hub::ModelFiles;
 use stance::stance::systems::SystemKind;
 use std::io::Write;
@@ -111,8 +111,18 @@ pub enum BenchFormat {
     Html,
 }
 
-/// Runs the benchmark: one child process per configuration, then one report.
+/// Runs the benchmark: one child process per configuration (and model), then one report.
 pub fn run(global: &GlobalArgs, args: BenchArgs) -> Result<ExitCode> {
+    // `--model A,B` measures each model in turn into one report (a folder's name may not hold a comma).
+    let models: Vec<&str> = match global.model.as_deref() {
+        Some(list) if !args.worker && list.contains(',') && !Path::new(list).is_dir() => {
+            list.split(',').map(str::trim).filter(|m| !m.is_empty()).collect()
+        }
+        _ => Vec::new(),
+    };
+    if models.len() > 1 {
+        return run_models(global, &args, &models);
+    }
     let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
     let plan = Plan {
         data: args.data.clone(),
@@ -128,10 +138,9 @@ pub fn run(global: &GlobalArgs, args: BenchArgs) -> Result<ExitCode> {
         return dump_workload(&files, &plan, path);
     }
     let threads = if args.threads.is_empty() { default_threads() } else { args.threads.clone() };
-    let mut out = std::io::stdout().lock();
     if args.worker {
         let config = Config { threads: threads[0].max(1), precision: args.precision.first().copied() };
-        write_json(&run_config(&files, &plan, &config)?, &mut out)?;
+        write_json(&run_config(&files, &plan, &config)?, &mut std::io::stdout().lock())?;
         return Ok(ExitCode::SUCCESS);
     }
     let precisions =
@@ -140,23 +149,69 @@ pub fn run(global: &GlobalArgs, args: BenchArgs) -> Result<ExitCode> {
     let report = run_isolated(&configs(&plan, &threads, &precisions), |config| {
         let what = config.precision.map_or_else(|| "no encoder".into(), precision_name);
         eprintln!("stance bench: {} threads, {what}", config.threads);
-        worker(&exe, global, &args, config)
+        worker(&exe, global.model.as_deref(), &args, config)
     })?;
+    write_report(&report, &args)
+}
+
+/// `--model A,B`: every configuration of each model, its rows labelled with the model; the
+/// systems without an encoder once, with the first model's run.
+fn run_models(global: &GlobalArgs, args: &BenchArgs, models: &[&str]) -> Result<ExitCode> {
+    let threads = if args.threads.is_empty() { default_threads() } else { args.threads.clone() };
+    let precisions =
+        if args.precision.is_empty() { Precision::value_variants().to_vec() } else { args.precision.clone() };
+    // Only what picks the configurations; each worker gets the whole plan from `args`.
+    let selection = Plan {
+        workloads: args.workload.clone(),
+        systems: if args.systems.is_empty() { SYSTEMS.to_vec() } else { args.systems.clone() },
+        ..Plan::default()
+    };
+    let exe = std::env::current_exe().context("cannot find this program to start the workers")?;
+    let mut report = stance::bench::Report::default();
+    let mut ids = Vec::new();
+    for (i, model) in models.iter().enumerate() {
+        let files = stance::hub::resolve_model(Some(model), &global.resolver())?;
+        let id = files.spec.versioned_id();
+        let configs: Vec<Config> = configs(&selection, &threads, &precisions)
+            .into_iter()
+            .filter(|c| i == 0 || c.precision.is_some())
+            .collect();
+        let mut part = run_isolated(&configs, |config| {
+            let what = config.precision.map_or_else(|| "no encoder".into(), precision_name);
+            eprintln!("stance bench: {model}, {} threads, {what}", config.threads);
+            worker(&exe, Some(model), args, config)
+        })?;
+        for row in &mut part.rows {
+            row.model = row.precision.is_some().then(|| id.clone());
+        }
+        if i == 0 {
+            (report.schema, report.host) = (part.schema.clone(), part.host.clone());
+        }
+        stance::bench::threads::merge(&mut report, part);
+        ids.push(id);
+    }
+    report.model = ids.join(", ");
+    write_report(&report, args)
+}
+
+fn write_report(report: &stance::bench::Report, args: &BenchArgs) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
     match args.format {
-        BenchFormat::Table => write_table(&report, &mut out)?,
-        BenchFormat::Json => write_json(&report, &mut out)?,
-        BenchFormat::Html => out.write_all(stance::report::html::bench_page(&report)?.as_bytes())?,
+        BenchFormat::Table => write_table(report, &mut out)?,
+        BenchFormat::Json => write_json(report, &mut out)?,
+        BenchFormat::Html => out.write_all(stance::report::html::bench_page(report)?.as_bytes())?,
     }
     out.flush()?;
     if let Some(path) = &args.plot {
-        plot::write_svg(&report, path).with_context(|| format!("--plot {}", path.display()))?;
+        plot::write_svg(report, path).with_context(|| format!("--plot {}", path.display()))?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The worker command for one configuration: this program, the same plan, one thread count and
-/// one precision (none for the encoder-free systems), offline (the model is resolved already).
-fn worker(exe: &Path, global: &GlobalArgs, args: &BenchArgs, config: &Config) -> Command {
+/// The worker command for one configuration: this program, the same plan, one model, one thread
+/// count and one precision (none for the encoder-free systems), offline (the model is resolved
+/// already).
+fn worker(exe: &Path, model: Option<&str>, args: &BenchArgs, config: &Config) -> Command {
     let precision = config.precision.map(precision_name);
     let list = |values: Vec<String>| values.join(",");
     let names = |v: &[SystemKind]| list(v.iter().map(|s| s.name().to_string()).collect());
@@ -176,7 +231,7 @@ fn worker(exe: &Path, global: &GlobalArgs, args: &BenchArgs, config: &Config) ->
     if let Some(p) = precision {
         cmd.args(["--precision", &p]);
     }
-    if let Some(model) = &global.model {
+    if let Some(model) = model {
         cmd.args(["--model", model]);
     }
     cmd
@@ -193,7 +248,7 @@ fn default_threads() -> Vec<usize> {
 
 /// Writes the plan's token workloads (ids made by the model's tokenizer) to `path`, atomically.
 fn dump_workload(files: &ModelFiles, plan: &Plan, path: &Path) -> Result<ExitCode> {
-    let encoder = BertEncoder::load(files, encoder_options(plan, Precision::default()))
+    let encoder = encoder::load(files, encoder_options(plan, Precision::default()))
         .with_context(|| format!("loading {}", files.dir.display()))?;
     let workloads = token_workloads(&encoder, plan)?;
     let dump = WorkloadDump::new(&files.spec.versioned_id(), &workloads);
@@ -271,7 +326,12 @@ mod tests {
             "--article-batch",
             "5",
         ]);
-        let cmd = worker(Path::new("stance"), &global, &args, &Config { threads: 2, precision: Some(Precision::F32) });
+        let cmd = worker(
+            Path::new("stance"),
+            global.model.as_deref(),
+            &args,
+            &Config { threads: 2, precision: Some(Precision::F32) },
+        );
         let argv: Vec<String> = std::iter::once("stance".to_string())
             .chain(cmd.get_args().map(|a| a.to_string_lossy().into_owned()))
             .collect();
@@ -287,7 +347,7 @@ mod tests {
             (args2.batch, args2.systems, args2.runs, args2.warmup, args2.article_batch),
             (vec![4], vec![SystemKind::ZeroShot], 3, 2, 5)
         );
-        let encoderless = worker(Path::new("stance"), &global, &args, &Config { threads: 1, precision: None });
+        let encoderless = worker(Path::new("stance"), None, &args, &Config { threads: 1, precision: None });
         assert!(!encoderless.get_args().any(|a| a == "--precision"));
     }
 }

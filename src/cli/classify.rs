@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use stance::document::load::{articles_within, LoadLimits, DEFAULT_MAX_ARTICLE_BYTES};
 use stance::document::sentences::DEFAULT_MAX_SENTENCE_CHARS;
 use stance::document::{Document, LoadError};
-use stance::encoder::BertEncoder;
+use stance::encoder;
 use stance::pipeline::Pipeline;
 use stance::report::{renderer, ArticleRecord, ErrorRecord, Format, Record};
 use stance::stance::systems::{artifacts_dir, build_classifier, SystemKind};
@@ -113,8 +113,8 @@ pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> Result<ExitCode> {
     };
     let spec = Spec::load(args.spec.as_deref())?;
     let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
-    let encoder = BertEncoder::load(&files, global.encoder_options())
-        .with_context(|| format!("loading {}", files.dir.display()))?;
+    let encoder =
+        encoder::load(&files, global.encoder_options()).with_context(|| format!("loading {}", files.dir.display()))?;
     let artifacts = artifacts_dir(global.models_dir.as_deref(), args.spec.as_deref())?;
     let classifier = build_classifier(args.classifier, &spec, &artifacts, Some(&encoder))?;
     let summarizer = CentralitySummarizer::default();

@@ -2,7 +2,7 @@
 
 use super::GlobalArgs;
 use anyhow::Result;
-use stance::encoder::BertEncoder;
+use stance::encoder;
 use stance::eval::compare::{compare, CompareReport, Contender};
 use stance::eval::dataset::LabelledSet;
 use stance::pipeline::embed_articles;
@@ -58,7 +58,7 @@ pub fn run(global: &GlobalArgs, args: CompareArgs) -> Result<ExitCode> {
     let items = set.split(args.split.as_deref());
     anyhow::ensure!(!items.is_empty(), "{}: no articles in split {:?}", args.data.display(), args.split);
     let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
-    let encoder = BertEncoder::load(&files, global.encoder_options())?;
+    let encoder = encoder::load(&files, global.encoder_options())?;
     let start = Instant::now();
     let vectors = embed_articles(&encoder, &items.iter().map(|a| &a.doc).collect::<Vec<_>>())?;
     let embed_seconds = start.elapsed().as_secs_f64();

@@ -3,7 +3,7 @@
 use super::GlobalArgs;
 use anyhow::{Context, Result};
 use serde::Serialize;
-use stance::encoder::{BertEncoder, Encoder};
+use stance::encoder::{self, Encoder};
 use std::io::{BufRead, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -30,7 +30,7 @@ struct EmbeddingLine<'a> {
 /// Reads the inputs, embeds them in chunks, and writes JSON lines to stdout.
 pub fn run(global: &GlobalArgs, args: EmbedArgs) -> Result<ExitCode> {
     let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
-    let encoder = BertEncoder::load(&files, global.encoder_options())?;
+    let encoder = encoder::load(&files, global.encoder_options())?;
     let inputs = if args.inputs.is_empty() { vec!["-".to_string()] } else { args.inputs };
     let mut items: Vec<(String, String)> = Vec::new();
     for input in &inputs {

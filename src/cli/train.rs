@@ -3,7 +3,7 @@
 use super::GlobalArgs;
 use anyhow::{Context, Result};
 use stance::encoder::cache::{default_cache_dir, CachedEncoder};
-use stance::encoder::{BertEncoder, Encoder};
+use stance::encoder::{self, Encoder};
 use stance::eval::dataset::LabelledSet;
 use stance::eval::metrics::CrossFit;
 use stance::pipeline::{embed_articles, ArticleVectors};
@@ -99,7 +99,7 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
     let needs_encoder = args.encoder == TrainTarget::Transformer;
     let (encoder, files) = if needs_encoder {
         let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
-        (Some(BertEncoder::load(&files, global.encoder_options())?), Some(files))
+        (Some(encoder::load(&files, global.encoder_options())?), Some(files))
     } else {
         (None, None)
     };

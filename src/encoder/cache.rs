@@ -82,6 +82,19 @@ impl Encoder for CachedEncoder<'_> {
         self.inner.dim()
     }
 
+    fn tokenize(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>> {
+        self.inner.tokenize(texts)
+    }
+
+    fn windows(&self, content: &[u32]) -> Vec<Vec<u32>> {
+        self.inner.windows(content)
+    }
+
+    /// Windows are not cached: only whole texts are.
+    fn encode_windows(&self, windows: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
+        self.inner.encode_windows(windows)
+    }
+
     fn encode(&self, texts: &[&str]) -> Result<Vec<Embedding>> {
         let keys: Vec<Key> = texts.iter().map(|t| Sha256::digest(t.as_bytes()).into()).collect();
         let mut entries = self.entries.lock().map_err(|_| Error::Other("embedding cache lock poisoned".into()))?;

@@ -9,6 +9,7 @@
 //! is quantised per output row.
 
 use super::ops::{math::layer_norm_rows, Attention, Epilogue, LinearOp, Norm, Weights};
+use super::Backbone;
 use super::{int8::QuantMatrix, Precision};
 use candle_core::safetensors::MmapedSafetensors;
 use candle_core::{bail, DType, Device, Result, Tensor};
@@ -20,18 +21,18 @@ use std::path::Path;
 pub use candle_transformers::models::bert::Config;
 
 impl Norm {
-    fn load(vb: VarBuilder, size: usize, eps: f64) -> Result<Self> {
+    pub(super) fn load(vb: VarBuilder, size: usize, eps: f64) -> Result<Self> {
         Ok(Norm { gamma: vb.get(size, "weight")?.to_vec1()?, beta: vb.get(size, "bias")?.to_vec1()?, eps: eps as f32 })
     }
 }
 
-struct Linear {
+pub(super) struct Linear {
     weights: Weights,
     bias: Vec<f32>,
 }
 
 impl Linear {
-    fn load(vb: VarBuilder, inputs: usize, outputs: usize, precision: Precision) -> Result<Self> {
+    pub(super) fn load(vb: VarBuilder, inputs: usize, outputs: usize, precision: Precision) -> Result<Self> {
         let weight = vb.get((outputs, inputs), "weight")?;
         Linear::new(weight, vb.get(outputs, "bias")?.to_vec1()?, precision)
     }
@@ -47,17 +48,39 @@ impl Linear {
         Ok(Linear { weights, bias })
     }
 
-    fn forward(&self, xs: &Tensor, epilogue: Epilogue) -> Result<Tensor> {
+    /// The query, key and value projections (`names` under `vb`) as one, queries scaled by
+    /// `1/√head_dim` so attention need not scale its scores.
+    pub(super) fn fused_qkv(
+        vb: VarBuilder,
+        names: [&str; 3],
+        hidden: usize,
+        heads: usize,
+        precision: Precision,
+    ) -> Result<Self> {
+        let scale = 1.0 / ((hidden / heads) as f64).sqrt();
+        let (mut weights, mut biases) = (Vec::new(), Vec::new());
+        for (name, factor) in names.into_iter().zip([scale, 1.0, 1.0]) {
+            let vb = vb.pp(name);
+            weights.push((vb.get((hidden, hidden), "weight")? * factor)?);
+            biases.push((vb.get(hidden, "bias")? * factor)?);
+        }
+        Linear::new(Tensor::cat(&weights, 0)?, Tensor::cat(&biases, 0)?.to_vec1()?, precision)
+    }
+
+    pub(super) fn forward(&self, xs: &Tensor, epilogue: Epilogue) -> Result<Tensor> {
         xs.apply_op1_no_bwd(&LinearOp { weights: &self.weights, bias: &self.bias, epilogue })
     }
 }
 
-struct Embeddings {
+/// Word embeddings gathered from the mmapped checkpoint, plus one position row per token, then
+/// layer norm: the embedding layer of BERT and MPNet alike.
+pub(super) struct Embeddings {
     /// The checkpoint, mmapped: word rows are gathered from it, the table is never copied whole.
     file: MmapedSafetensors,
     words: String,
     vocab: usize,
-    /// Position embeddings with the (single, type 0) token type embedding already added.
+    /// The row added at each position: for BERT the position embeddings with the (single, type 0)
+    /// token type embedding added; for MPNet its position embeddings from `padding_idx + 1` on.
     positions: Vec<f32>,
     norm: Norm,
 }
@@ -65,19 +88,34 @@ struct Embeddings {
 impl Embeddings {
     fn load(vb: VarBuilder, file: MmapedSafetensors, cfg: &Config) -> Result<Self> {
         let hidden = cfg.hidden_size;
-        let words = format!("{}.word_embeddings.weight", vb.prefix());
-        let table = file.get(&words)?;
-        if DType::try_from(table.dtype()).ok() != Some(DType::F32) || table.shape() != [cfg.vocab_size, hidden] {
-            bail!("{words}: expected f32 {}×{hidden}, found {:?} {:?}", cfg.vocab_size, table.dtype(), table.shape());
-        }
         let positions = vb.pp("position_embeddings").get((cfg.max_position_embeddings, hidden), "weight")?;
         let types = vb.pp("token_type_embeddings").get((cfg.type_vocab_size, hidden), "weight")?;
         let positions = positions.broadcast_add(&types.narrow(0, 0, 1)?)?.flatten_all()?.to_vec1()?;
-        let norm = Norm::load(vb.pp("LayerNorm"), hidden, cfg.layer_norm_eps)?;
-        Ok(Embeddings { file, words, vocab: cfg.vocab_size, positions, norm })
+        Embeddings::new(vb, file, cfg.vocab_size, positions, cfg.layer_norm_eps)
     }
 
-    fn forward(&self, ids: &[u32], lengths: &[usize]) -> Result<Tensor> {
+    /// Word table `word_embeddings` and norm `LayerNorm` under `vb`, with the given position rows.
+    pub(super) fn new(
+        vb: VarBuilder,
+        file: MmapedSafetensors,
+        vocab: usize,
+        positions: Vec<f32>,
+        eps: f64,
+    ) -> Result<Self> {
+        let words = format!("{}.word_embeddings.weight", vb.prefix());
+        let table = file.get(&words)?;
+        let hidden = table.shape().get(1).copied().unwrap_or(0);
+        if DType::try_from(table.dtype()).ok() != Some(DType::F32) || table.shape() != [vocab, hidden] || hidden == 0 {
+            bail!("{words}: expected f32 {vocab}×hidden, found {:?} {:?}", table.dtype(), table.shape());
+        }
+        if !positions.len().is_multiple_of(hidden) {
+            bail!("{words}: position rows do not have {hidden} values");
+        }
+        let norm = Norm::load(vb.pp("LayerNorm"), hidden, eps)?;
+        Ok(Embeddings { file, words, vocab, positions, norm })
+    }
+
+    pub(super) fn forward(&self, ids: &[u32], lengths: &[usize]) -> Result<Tensor> {
         let hidden = self.norm.gamma.len();
         let table = self.file.get(&self.words)?.data();
         let mut xs = Vec::with_capacity(ids.len() * hidden);
@@ -109,15 +147,8 @@ impl Layer {
     fn load(vb: VarBuilder, cfg: &Config, precision: Precision) -> Result<Self> {
         let (hidden, eps) = (cfg.hidden_size, cfg.layer_norm_eps);
         let attention = vb.pp("attention");
-        let projections = attention.pp("self");
-        let scale = 1.0 / ((hidden / cfg.num_attention_heads) as f64).sqrt();
-        let (mut weights, mut biases) = (Vec::new(), Vec::new());
-        for (name, factor) in [("query", scale), ("key", 1.0), ("value", 1.0)] {
-            let vb = projections.pp(name);
-            weights.push((vb.get((hidden, hidden), "weight")? * factor)?);
-            biases.push((vb.get(hidden, "bias")? * factor)?);
-        }
-        let qkv = Linear::new(Tensor::cat(&weights, 0)?, Tensor::cat(&biases, 0)?.to_vec1()?, precision)?;
+        let names = ["query", "key", "value"];
+        let qkv = Linear::fused_qkv(attention.pp("self"), names, hidden, cfg.num_attention_heads, precision)?;
         let output = attention.pp("output");
         let ffn_in = vb.pp("intermediate").pp("dense");
         let ffn_out = vb.pp("output");
@@ -133,7 +164,7 @@ impl Layer {
 
     fn forward(&self, xs: &Tensor, lengths: &[usize], heads: usize) -> Result<Tensor> {
         let qkv = self.qkv.forward(xs, Epilogue::None)?;
-        let context = qkv.apply_op1_no_bwd(&Attention { lengths, heads })?;
+        let context = qkv.apply_op1_no_bwd(&Attention { lengths, heads, bias: None })?;
         let xs = self.attention_output.forward(&context, Epilogue::ResidualNorm(xs, &self.attention_norm))?;
         let inner = self.intermediate.forward(&xs, Epilogue::Gelu)?;
         self.output.forward(&inner, Epilogue::ResidualNorm(&xs, &self.output_norm))
@@ -145,6 +176,7 @@ pub struct BertModel {
     embeddings: Embeddings,
     layers: Vec<Layer>,
     heads: usize,
+    hidden: usize,
     max_positions: usize,
 }
 
@@ -169,7 +201,13 @@ impl BertModel {
         let layers = (0..cfg.num_hidden_layers)
             .map(|i| Layer::load(vb.pp(format!("encoder.layer.{i}")), cfg, precision))
             .collect::<Result<_>>()?;
-        Ok(BertModel { embeddings, layers, heads: cfg.num_attention_heads, max_positions: cfg.max_position_embeddings })
+        Ok(BertModel {
+            embeddings,
+            layers,
+            heads: cfg.num_attention_heads,
+            hidden: cfg.hidden_size,
+            max_positions: cfg.max_position_embeddings,
+        })
     }
 
     /// Final hidden states, `(tokens, hidden)`, of sequences packed end to end: `ids` holds all
@@ -183,5 +221,23 @@ impl BertModel {
             xs = layer.forward(&xs, lengths, self.heads)?;
         }
         Ok(xs)
+    }
+}
+
+impl Backbone for BertModel {
+    fn forward(&self, ids: &[u32], lengths: &[usize]) -> Result<Tensor> {
+        BertModel::forward(self, ids, lengths)
+    }
+
+    fn hidden_size(&self) -> usize {
+        self.hidden
+    }
+
+    fn max_tokens(&self) -> usize {
+        self.max_positions
+    }
+
+    fn special_tokens(&self) -> [&'static str; 2] {
+        ["[CLS]", "[SEP]"]
     }
 }

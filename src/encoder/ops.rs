@@ -184,6 +184,17 @@ pub struct Attention<'a> {
     pub lengths: &'a [usize],
     /// Number of heads.
     pub heads: usize,
+    /// A bias added to every score by the relative position of key and query (MPNet), or none (BERT).
+    pub bias: Option<&'a RelativeBias>,
+}
+
+/// An attention bias that depends only on the distance `j - i` of key `j` from query `i` and on
+/// the head: `table[h · (2·span + 1) + (j - i + span)]`, for sequences of up to `span + 1` tokens.
+pub struct RelativeBias {
+    /// One row of `2·span + 1` values per head.
+    pub table: Vec<f32>,
+    /// Longest distance either way.
+    pub span: usize,
 }
 
 /// A raw output pointer shared by tasks that write disjoint parts of one buffer.
@@ -216,6 +227,9 @@ impl CustomOp1 for Attention<'_> {
         if !width.is_multiple_of(3)
             || !hidden.is_multiple_of(self.heads)
             || self.lengths.iter().sum::<usize>() != tokens
+            || self.bias.is_some_and(|b| {
+                b.table.len() != self.heads * (2 * b.span + 1) || self.lengths.iter().any(|&l| l > b.span + 1)
+            })
         {
             bail!("attention: {tokens}×{width} does not fit {} heads over {:?}", self.heads, self.lengths);
         }
@@ -233,6 +247,14 @@ impl CustomOp1 for Attention<'_> {
             let (q, k, v) = (&rows[h * head_dim..], &rows[hidden + h * head_dim..], &rows[2 * hidden + h * head_dim..]);
             let mut scores = vec![0.0f32; len * len];
             gemm_abt(len, len, head_dim, q, width, k, width, scores.as_mut_ptr(), len, Parallelism::None);
+            if let Some(bias) = self.bias {
+                let row = &bias.table[h * (2 * bias.span + 1)..(h + 1) * (2 * bias.span + 1)];
+                for (i, scores) in scores.chunks_exact_mut(len).enumerate() {
+                    // Key j sits at distance j - i: entries span - i .. span - i + len of the row.
+                    let row = &row[bias.span - i..bias.span - i + len];
+                    scores.iter_mut().zip(row).for_each(|(s, b)| *s += b);
+                }
+            }
             math::softmax_rows(&mut scores, len);
             // SAFETY: rows `start..start + len`, columns of head `h`: this task's block alone.
             let out = unsafe { dst.at(start * hidden + h * head_dim) };

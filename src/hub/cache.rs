@@ -1,8 +1,10 @@
 //! The Hugging Face cache layout: `models--ORG--NAME/{refs/REV, snapshots/SHA/FILE, blobs/DIGEST}`.
 
 use super::registry::ModelSpec;
-use super::verify::Verifier;
+use super::verify::{hex, Verifier};
 use crate::{Error, Result};
+use sha2::{Digest, Sha256};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Where the hub cache lives: `HF_HUB_CACHE`, else `HF_HOME/hub`, else `~/.cache/huggingface/hub`.
@@ -84,22 +86,52 @@ impl HubCache {
         Ok(file)
     }
 
-    /// Writes `bytes` as `blobs/DIGEST` and points `snapshots/REV/NAME` at it, replacing what was there.
-    pub fn install_blob(&self, name: &str, digest: &str, bytes: &[u8]) -> Result<()> {
+    /// Streams `reader` into `blobs/SHA256`, hashing as it goes, and points `snapshots/REV/NAME`
+    /// at it, replacing what was there. A digest other than `sha256` is a
+    /// [`Error::Checksum`] naming `origin`, and nothing reaches the cache.
+    pub fn install_verified(&self, name: &str, sha256: &str, reader: &mut dyn Read, origin: &str) -> Result<()> {
         let blobs = self.repo_dir.join("blobs");
         let snapshot = self.snapshot_dir();
-        for dir in [&blobs, &snapshot] {
+        let pointer = snapshot.join(name);
+        let folder = pointer.parent().unwrap_or(&snapshot).to_path_buf();
+        for dir in [&blobs, &folder] {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        let blob = blobs.join(digest);
+        let digest = sha256.to_ascii_lowercase();
+        let blob = blobs.join(&digest);
         let partial = blobs.join(format!("{digest}.partial"));
-        std::fs::write(&partial, bytes).map_err(|e| Error::io(&partial, e))?;
+        let found = (|| {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&partial)?);
+            let mut hasher = Sha256::new();
+            let mut buffer = vec![0u8; 1 << 20];
+            loop {
+                let n = reader.read(&mut buffer)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buffer[..n]);
+                out.write_all(&buffer[..n])?;
+            }
+            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            Ok(hex(&hasher.finalize()))
+        })()
+        .map_err(|e: std::io::Error| Error::io(&partial, e));
+        let found = match found {
+            Ok(found) if found == digest => found,
+            other => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(match other {
+                    Ok(found) => Error::Checksum { path: PathBuf::from(origin), expected: digest, found },
+                    Err(e) => e,
+                });
+            }
+        };
         std::fs::rename(&partial, &blob).map_err(|e| Error::io(&blob, e))?;
-        let pointer = snapshot.join(name);
         if pointer.symlink_metadata().is_ok() {
             std::fs::remove_file(&pointer).map_err(|e| Error::io(&pointer, e))?;
         }
-        link_or_copy(&blob, &pointer, &format!("../../blobs/{digest}"))
+        let up = "../".repeat(name.matches('/').count() + 2);
+        link_or_copy(&blob, &pointer, &format!("{up}blobs/{found}"))
     }
 
     /// Writes `refs/REV` (and `refs/main` if absent) so hf-hub's own cache lookup finds the snapshot.

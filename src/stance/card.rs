@@ -55,4 +55,56 @@ impl ModelCard {
         }
         Ok(())
     }
+
+    /// Fails when the card names another encoder model than `encoder_id` (`id@revision`, maybe
+    /// `+int8`): a head reads features of the encoder it was trained on. The int8 encoder of the
+    /// same model counts as the same; a local folder (`DIR@local`) cannot be told apart and passes.
+    pub fn check_encoder(&self, encoder_id: &str, path: &Path) -> Result<()> {
+        let model = |id: &str| id.split(['@', '+']).next().unwrap_or(id).to_string();
+        match &self.encoder {
+            Some(trained) if !encoder_id.ends_with("@local") && model(trained) != model(encoder_id) => {
+                Err(Error::Config {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "trained on encoder {trained}, but the encoder in use is {encoder_id}; pass --model {}, \
+                         use --classifier zero-shot, or retrain with `stance --model {} train`",
+                        model(trained),
+                        model(encoder_id)
+                    ),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 15: a head trained on one encoder is refused with another.
+    #[test]
+    fn a_card_refuses_another_encoder_model() {
+        let card = ModelCard {
+            system: "head".into(),
+            spec: "s".into(),
+            labels: vec![],
+            encoder: Some("org/mini@abc".into()),
+            features: vec![],
+            data: "d".into(),
+            class_counts: vec![],
+            seed: 0,
+            epochs: 1,
+            cv_folds: 5,
+            cv_repeats: 1,
+            cv_macro_f1: vec![],
+            cv_mean_macro_f1: 0.0,
+        };
+        let path = Path::new("s.head.json");
+        assert!(card.check_encoder("org/mini@abc", path).is_ok());
+        assert!(card.check_encoder("org/mini@abc+int8", path).is_ok());
+        assert!(card.check_encoder("/tmp/model@local", path).is_ok());
+        let err = card.check_encoder("org/mpnet@def", path).unwrap_err().to_string();
+        assert!(err.contains("trained on encoder org/mini@abc") && err.contains("org/mpnet@def"), "{err}");
+    }
 }

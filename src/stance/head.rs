@@ -127,6 +127,7 @@ impl TrainedHead {
         let file: HeadFile =
             serde_json::from_str(&text).map_err(|e| Error::Config { path: json.clone(), message: e.to_string() })?;
         file.card.check_labels(&spec.label_names(), &json)?;
+        file.card.check_encoder(scorer.encoder_id(), &json)?;
         let words = if file.groups.contains(&FeatureGroup::Words) { Some(BagOfWords::load(dir, &spec)?) } else { None };
         let probe =
             if file.groups.contains(&FeatureGroup::Sentences) { Some(SentenceProbe::load(dir, &spec)?) } else { None };

@@ -46,6 +46,7 @@ impl Default for ZeroShotParams {
 /// Scores sentences against exemplar banks; shared by the zero-shot classifier and the head's features.
 pub struct ExemplarScorer {
     spec: Spec,
+    encoder_id: String,
     exemplars: Vec<Vec<Vec<f32>>>,
     center: Vec<f32>,
     attribution: AttributionDetector,
@@ -101,12 +102,17 @@ impl ExemplarScorer {
             }
         }
         let attribution = AttributionDetector::new(&spec.attribution_cues);
-        Ok(ExemplarScorer { spec, exemplars, center, attribution, params })
+        Ok(ExemplarScorer { spec, encoder_id: encoder.id(), exemplars, center, attribution, params })
     }
 
     /// The spec the scorer was built from.
     pub fn spec(&self) -> &Spec {
         &self.spec
+    }
+
+    /// `id@revision` of the encoder that embedded the exemplars (and embeds the articles).
+    pub fn encoder_id(&self) -> &str {
+        &self.encoder_id
     }
 
     /// Scores one sentence.

@@ -1,11 +1,10 @@
-//! The candle BERT encoder: tokenizer → token windows → length-sorted batches → BERT over the
-//! batch's windows packed without padding → mean pooling → L2 normalisation, as sentence-transformers
-//! does for all-MiniLM-L6-v2.
+//! The sentence encoder around any architecture: tokenizer → token windows → length-sorted batches
+//! → the transformer ([`Backbone`]) over the batch's windows packed without padding → mean pooling
+//! → L2 normalisation, as sentence-transformers does for all-MiniLM-L6-v2 and all-mpnet-base-v2.
 
-use super::model::{BertModel, Config};
 use super::ops::on_this_thread;
 use super::windows::{plan_batches, split_windows};
-use super::{Embedding, Encoder};
+use super::{Backbone, Embedding, Encoder};
 use crate::eval::vector::normalize;
 use crate::hub::{ModelFiles, ModelSpec, Pooling};
 use crate::{Error, Result};
@@ -46,9 +45,9 @@ impl Default for EncoderOptions {
     }
 }
 
-/// all-MiniLM-L6-v2 (or any BERT checkpoint) running on candle's CPU backend.
-pub struct BertEncoder {
-    model: BertModel,
+/// A transformer checkpoint (BERT, MPNet) with its tokenizer and pooling, on candle's CPU backend.
+pub(super) struct SentenceEncoder {
+    model: Box<dyn Backbone>,
     tokenizer: Tokenizer,
     spec: ModelSpec,
     hidden: usize,
@@ -57,48 +56,50 @@ pub struct BertEncoder {
     options: EncoderOptions,
 }
 
-impl BertEncoder {
-    /// Loads the model from resolved files: config, tokenizer (with its shipped padding and
-    /// truncation switched off: we window and pad ourselves) and mmapped safetensors.
-    pub fn load(files: &ModelFiles, options: EncoderOptions) -> Result<Self> {
-        let config_path = files.path("config.json");
-        let config_text = std::fs::read_to_string(&config_path).map_err(|e| Error::io(&config_path, e))?;
-        let config: Config = serde_json::from_str(&config_text)
-            .map_err(|e| Error::Config { path: config_path.clone(), message: format!("not a BERT config: {e}") })?;
-        let weights = files.path("model.safetensors");
-        // The tokenizer's JSON parse and the weights' load take about as long: do them side by side.
+impl SentenceEncoder {
+    /// Loads the tokenizer (with its shipped padding and truncation switched off: we window and
+    /// pad ourselves) while `load_model` loads the weights, side by side: the tokenizer's JSON
+    /// parse and the weights' load take about as long.
+    pub(super) fn load(
+        files: &ModelFiles,
+        options: EncoderOptions,
+        load_model: impl FnOnce() -> Result<Box<dyn Backbone>>,
+    ) -> Result<Self> {
+        let tokenizer_path = files.path("tokenizer.json");
         let (tokenizer, model) = std::thread::scope(|s| {
-            let tokenizer = s.spawn(|| load_tokenizer(&files.path("tokenizer.json")));
-            let model = BertModel::load(&weights, &config, options.precision).map_err(|e| Error::Config {
-                path: weights.clone(),
-                message: format!("cannot load BERT weights: {e}"),
-            });
+            let tokenizer = s.spawn(|| load_tokenizer(&tokenizer_path));
+            let model = load_model();
             (tokenizer.join().expect("the tokenizer loader does not panic"), model)
         });
-        let ((tokenizer, cls, sep), model) = (tokenizer?, model?);
+        let (tokenizer, model) = (tokenizer?, model?);
+        let [start, end] = model.special_tokens();
+        let special = |name: &str| {
+            tokenizer.token_to_id(name).ok_or_else(|| Error::Config {
+                path: tokenizer_path.clone(),
+                message: format!("tokenizer has no {name} token"),
+            })
+        };
+        let (cls, sep) = (special(start)?, special(end)?);
         let mut spec = files.spec.clone();
-        spec.max_tokens = spec.max_tokens.min(config.max_position_embeddings);
-        Ok(BertEncoder { model, tokenizer, spec, hidden: config.hidden_size, cls, sep, options })
+        spec.max_tokens = spec.max_tokens.min(model.max_tokens());
+        let hidden = model.hidden_size();
+        Ok(SentenceEncoder { model, tokenizer, spec, hidden, cls, sep, options })
     }
 
-    /// Content token ids of each text (no special tokens, no truncation).
-    pub fn tokenize(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>> {
+    fn tokenize_texts(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>> {
         let encodings =
             self.tokenizer.encode_batch(texts.to_vec(), false).map_err(|e| Error::Tokenizer(e.to_string()))?;
         Ok(encodings.into_iter().map(|e| e.get_ids().to_vec()).collect())
     }
 
-    /// Splits content ids into model windows (`[CLS] … [SEP]`, at most `max_tokens` each).
-    pub fn windows(&self, content: &[u32]) -> Vec<Vec<u32>> {
+    fn split(&self, content: &[u32]) -> Vec<Vec<u32>> {
         split_windows(content, self.spec.max_tokens, self.spec.window_overlap, self.cls, self.sep)
     }
 
-    /// Embeds ready-made windows (with special tokens); one pooled, normalised row per window.
-    ///
     /// With several threads and enough tokens, the batches run side by side, each on one thread
     /// with no synchronisation inside the forward pass; a single small batch instead splits each
     /// matrix multiply across the threads.
-    pub fn encode_windows(&self, windows: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
+    fn encode_token_windows(&self, windows: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
         let lengths: Vec<usize> = windows.iter().map(Vec::len).collect();
         let threads = rayon::current_num_threads();
         let total: usize = lengths.iter().sum();
@@ -157,19 +158,16 @@ impl BertEncoder {
     }
 }
 
-/// The tokenizer with its shipped padding and truncation switched off, and its `[CLS]` and `[SEP]` ids.
-fn load_tokenizer(path: &Path) -> Result<(Tokenizer, u32, u32)> {
+/// The tokenizer with its shipped padding and truncation switched off.
+fn load_tokenizer(path: &Path) -> Result<Tokenizer> {
     let config_error = |message: String| Error::Config { path: path.to_path_buf(), message };
     let mut tokenizer = Tokenizer::from_file(path).map_err(|e| config_error(format!("cannot load tokenizer: {e}")))?;
     tokenizer.with_padding(None);
     tokenizer.with_truncation(None).map_err(|e| config_error(e.to_string()))?;
-    let special =
-        |name: &str| tokenizer.token_to_id(name).ok_or_else(|| config_error(format!("tokenizer has no {name} token")));
-    let (cls, sep) = (special("[CLS]")?, special("[SEP]")?);
-    Ok((tokenizer, cls, sep))
+    Ok(tokenizer)
 }
 
-impl Encoder for BertEncoder {
+impl Encoder for SentenceEncoder {
     fn id(&self) -> String {
         match self.options.precision {
             Precision::F32 => self.spec.versioned_id(),
@@ -181,19 +179,31 @@ impl Encoder for BertEncoder {
         self.hidden
     }
 
+    fn tokenize(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>> {
+        self.tokenize_texts(texts)
+    }
+
+    fn windows(&self, content: &[u32]) -> Vec<Vec<u32>> {
+        self.split(content)
+    }
+
+    fn encode_windows(&self, windows: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
+        self.encode_token_windows(windows)
+    }
+
     /// A text longer than the model's window is split into overlapping windows; its embedding is
     /// the token-weighted mean of the window embeddings, renormalised.
     fn encode(&self, texts: &[&str]) -> Result<Vec<Embedding>> {
-        let contents = self.tokenize(texts)?;
+        let contents = self.tokenize_texts(texts)?;
         let mut windows = Vec::new();
         let mut owner = Vec::new();
         for (text, content) in contents.iter().enumerate() {
-            for w in self.windows(content) {
+            for w in self.split(content) {
                 owner.push(text);
                 windows.push(w);
             }
         }
-        let rows = self.encode_windows(&windows)?;
+        let rows = self.encode_token_windows(&windows)?;
         let mut out: Vec<Embedding> = contents
             .iter()
             .map(|c| Embedding { vector: vec![0.0; self.hidden], windows: 0, tokens: c.len() })
