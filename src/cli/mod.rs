@@ -36,13 +36,13 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "STANCE_MODELS_DIR")]
     pub models_dir: Option<std::path::PathBuf>,
     /// Never use the network: only a local folder or the Hugging Face cache.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "STANCE_OFFLINE")]
     pub offline: bool,
     /// Worker threads for inference (default: all cores).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "STANCE_THREADS")]
     pub threads: Option<usize>,
     /// Precision of the encoder's matrix multiplies (default: f32; `stance bench` takes a list).
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_enum, env = "STANCE_PRECISION")]
     pub precision: Option<Precision>,
 }
 
@@ -113,7 +113,7 @@ pub fn run() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_env("STANCE_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none())
         .without_time()
         .with_target(false)
         .init();
