@@ -8,7 +8,7 @@
 //! `1/√head_dim` folded into the query rows; with [`Precision::Int8`] every encoder-layer linear
 //! is quantised per output row.
 
-use super::ops::{math::layer_norm_rows, Attention, Epilogue, LinearOp, Norm, Weights};
+use super::ops::{math::layer_norm_rows, Attention, Epilogue, LinearOp, Norm, RelativeBias, Weights};
 use super::Backbone;
 use super::{int8::QuantMatrix, Precision};
 use candle_core::safetensors::MmapedSafetensors;
@@ -134,17 +134,35 @@ impl Embeddings {
     }
 }
 
-struct Layer {
-    qkv: Linear,
-    attention_output: Linear,
-    attention_norm: Norm,
-    intermediate: Linear,
-    output: Linear,
-    output_norm: Norm,
+/// One transformer layer as BERT and MPNet both have it (post-norm attention, then a GELU feed-forward);
+/// each model file loads it from its own tensor names.
+pub(super) struct Layer {
+    pub(super) qkv: Linear,
+    pub(super) attention_output: Linear,
+    pub(super) attention_norm: Norm,
+    pub(super) intermediate: Linear,
+    pub(super) output: Linear,
+    pub(super) output_norm: Norm,
 }
 
 impl Layer {
-    fn load(vb: VarBuilder, cfg: &Config, precision: Precision) -> Result<Self> {
+    /// Packed sequences through the layer; `bias` is MPNet's relative position bias (none for BERT).
+    pub(super) fn forward(
+        &self,
+        xs: &Tensor,
+        lengths: &[usize],
+        heads: usize,
+        bias: Option<&RelativeBias>,
+    ) -> Result<Tensor> {
+        let qkv = self.qkv.forward(xs, Epilogue::None)?;
+        let context = qkv.apply_op1_no_bwd(&Attention { lengths, heads, bias })?;
+        let xs = self.attention_output.forward(&context, Epilogue::ResidualNorm(xs, &self.attention_norm))?;
+        let inner = self.intermediate.forward(&xs, Epilogue::Gelu)?;
+        self.output.forward(&inner, Epilogue::ResidualNorm(&xs, &self.output_norm))
+    }
+
+    /// Loads BERT's names: `attention.self.{query,key,value}`, `attention.output`, `intermediate`, `output`.
+    fn load_bert(vb: VarBuilder, cfg: &Config, precision: Precision) -> Result<Self> {
         let (hidden, eps) = (cfg.hidden_size, cfg.layer_norm_eps);
         let attention = vb.pp("attention");
         let names = ["query", "key", "value"];
@@ -160,14 +178,6 @@ impl Layer {
             output: Linear::load(ffn_out.pp("dense"), cfg.intermediate_size, hidden, precision)?,
             output_norm: Norm::load(ffn_out.pp("LayerNorm"), hidden, eps)?,
         })
-    }
-
-    fn forward(&self, xs: &Tensor, lengths: &[usize], heads: usize) -> Result<Tensor> {
-        let qkv = self.qkv.forward(xs, Epilogue::None)?;
-        let context = qkv.apply_op1_no_bwd(&Attention { lengths, heads, bias: None })?;
-        let xs = self.attention_output.forward(&context, Epilogue::ResidualNorm(xs, &self.attention_norm))?;
-        let inner = self.intermediate.forward(&xs, Epilogue::Gelu)?;
-        self.output.forward(&inner, Epilogue::ResidualNorm(&xs, &self.output_norm))
     }
 }
 
@@ -199,7 +209,7 @@ impl BertModel {
         };
         let embeddings = Embeddings::load(vb.pp("embeddings"), file, cfg)?;
         let layers = (0..cfg.num_hidden_layers)
-            .map(|i| Layer::load(vb.pp(format!("encoder.layer.{i}")), cfg, precision))
+            .map(|i| Layer::load_bert(vb.pp(format!("encoder.layer.{i}")), cfg, precision))
             .collect::<Result<_>>()?;
         Ok(BertModel {
             embeddings,
@@ -218,7 +228,7 @@ impl BertModel {
         }
         let mut xs = self.embeddings.forward(ids, lengths)?;
         for layer in &self.layers {
-            xs = layer.forward(&xs, lengths, self.heads)?;
+            xs = layer.forward(&xs, lengths, self.heads, None)?;
         }
         Ok(xs)
     }

@@ -9,8 +9,8 @@
 //! logarithmic up to 128) and looked up in one `encoder.relative_attention_bias` table that all
 //! layers share. The fused kernels (`ops`), packed sequences and int8 are BERT's.
 
-use super::model::{Embeddings, Linear};
-use super::ops::{Attention, Epilogue, Norm, RelativeBias};
+use super::model::{Embeddings, Layer, Linear};
+use super::ops::{Norm, RelativeBias};
 use super::{Backbone, Precision};
 use candle_core::safetensors::MmapedSafetensors;
 use candle_core::{bail, DType, Device, Result, Tensor};
@@ -74,38 +74,21 @@ pub fn relative_position_bucket(relative: i64, buckets: usize) -> usize {
     side + (exact + log as usize).min(half - 1)
 }
 
-struct Layer {
-    qkv: Linear,
-    attention_output: Linear,
-    attention_norm: Norm,
-    intermediate: Linear,
-    output: Linear,
-    output_norm: Norm,
-}
-
-impl Layer {
-    fn load(vb: VarBuilder, cfg: &Config, precision: Precision) -> Result<Self> {
-        let (hidden, eps) = (cfg.hidden_size, cfg.layer_norm_eps);
-        let attention = vb.pp("attention");
-        let attn = attention.pp("attn");
-        let ffn_out = vb.pp("output");
-        Ok(Layer {
-            qkv: Linear::fused_qkv(attn.clone(), ["q", "k", "v"], hidden, cfg.num_attention_heads, precision)?,
-            attention_output: Linear::load(attn.pp("o"), hidden, hidden, precision)?,
-            attention_norm: Norm::load(attention.pp("LayerNorm"), hidden, eps)?,
-            intermediate: Linear::load(vb.pp("intermediate").pp("dense"), hidden, cfg.intermediate_size, precision)?,
-            output: Linear::load(ffn_out.pp("dense"), cfg.intermediate_size, hidden, precision)?,
-            output_norm: Norm::load(ffn_out.pp("LayerNorm"), hidden, eps)?,
-        })
-    }
-
-    fn forward(&self, xs: &Tensor, lengths: &[usize], heads: usize, bias: &RelativeBias) -> Result<Tensor> {
-        let qkv = self.qkv.forward(xs, Epilogue::None)?;
-        let context = qkv.apply_op1_no_bwd(&Attention { lengths, heads, bias: Some(bias) })?;
-        let xs = self.attention_output.forward(&context, Epilogue::ResidualNorm(xs, &self.attention_norm))?;
-        let inner = self.intermediate.forward(&xs, Epilogue::Gelu)?;
-        self.output.forward(&inner, Epilogue::ResidualNorm(&xs, &self.output_norm))
-    }
+/// Loads MPNet's names for one layer: `attention.attn.{q,k,v,o}`, `attention.LayerNorm`,
+/// `intermediate`, `output`.
+fn load_layer(vb: VarBuilder, cfg: &Config, precision: Precision) -> Result<Layer> {
+    let (hidden, eps) = (cfg.hidden_size, cfg.layer_norm_eps);
+    let attention = vb.pp("attention");
+    let attn = attention.pp("attn");
+    let ffn_out = vb.pp("output");
+    Ok(Layer {
+        qkv: Linear::fused_qkv(attn.clone(), ["q", "k", "v"], hidden, cfg.num_attention_heads, precision)?,
+        attention_output: Linear::load(attn.pp("o"), hidden, hidden, precision)?,
+        attention_norm: Norm::load(attention.pp("LayerNorm"), hidden, eps)?,
+        intermediate: Linear::load(vb.pp("intermediate").pp("dense"), hidden, cfg.intermediate_size, precision)?,
+        output: Linear::load(ffn_out.pp("dense"), cfg.intermediate_size, hidden, precision)?,
+        output_norm: Norm::load(ffn_out.pp("LayerNorm"), hidden, eps)?,
+    })
 }
 
 /// An MPNet encoder without pooling: token ids in, final hidden states out.
@@ -152,7 +135,7 @@ impl MpnetModel {
         let embeddings = Embeddings::new(embeddings_vb, file, cfg.vocab_size, positions, cfg.layer_norm_eps)?;
         let encoder = vb.pp("encoder");
         let layers = (0..cfg.num_hidden_layers)
-            .map(|i| Layer::load(encoder.pp(format!("layer.{i}")), cfg, precision))
+            .map(|i| load_layer(encoder.pp(format!("layer.{i}")), cfg, precision))
             .collect::<Result<_>>()?;
         let buckets = cfg.relative_attention_num_buckets;
         let table: Vec<Vec<f32>> = encoder.pp("relative_attention_bias").get((buckets, heads), "weight")?.to_vec2()?;
@@ -174,7 +157,7 @@ impl MpnetModel {
         }
         let mut xs = self.embeddings.forward(ids, lengths)?;
         for layer in &self.layers {
-            xs = layer.forward(&xs, lengths, self.heads, &self.bias)?;
+            xs = layer.forward(&xs, lengths, self.heads, Some(&self.bias))?;
         }
         Ok(xs)
     }
