@@ -181,6 +181,25 @@ impl Layer {
     }
 }
 
+/// Fails unless `hidden` splits evenly into `heads` attention heads.
+pub(super) fn check_heads(hidden: usize, heads: usize) -> Result<()> {
+    if heads == 0 || !hidden.is_multiple_of(heads) {
+        bail!("hidden size {hidden} does not split into {heads} heads");
+    }
+    Ok(())
+}
+
+/// The weights file, mmapped: a `VarBuilder` over it and the raw tensors (for the int8 embedding rows).
+pub(super) fn open_weights(weights: &Path) -> Result<(VarBuilder<'static>, MmapedSafetensors)> {
+    // SAFETY: the file is mmapped read-only; it was verified and is not modified while in use.
+    unsafe {
+        Ok((
+            VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &Device::Cpu)?,
+            MmapedSafetensors::new(weights)?,
+        ))
+    }
+}
+
 /// A BERT encoder without pooling: token ids in, final hidden states out.
 pub struct BertModel {
     embeddings: Embeddings,
@@ -197,16 +216,8 @@ impl BertModel {
         if !matches!(cfg.hidden_act, candle_transformers::models::bert::HiddenAct::Gelu) {
             bail!("unsupported activation {:?} (only the exact `gelu` is implemented)", cfg.hidden_act);
         }
-        if cfg.num_attention_heads == 0 || !cfg.hidden_size.is_multiple_of(cfg.num_attention_heads) {
-            bail!("hidden size {} does not split into {} heads", cfg.hidden_size, cfg.num_attention_heads);
-        }
-        // SAFETY: the file is mmapped read-only; it was verified and is not modified while in use.
-        let (vb, file) = unsafe {
-            (
-                VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &Device::Cpu)?,
-                MmapedSafetensors::new(weights)?,
-            )
-        };
+        check_heads(cfg.hidden_size, cfg.num_attention_heads)?;
+        let (vb, file) = open_weights(weights)?;
         let embeddings = Embeddings::load(vb.pp("embeddings"), file, cfg)?;
         let layers = (0..cfg.num_hidden_layers)
             .map(|i| Layer::load_bert(vb.pp(format!("encoder.layer.{i}")), cfg, precision))

@@ -9,11 +9,10 @@
 //! logarithmic up to 128) and looked up in one `encoder.relative_attention_bias` table that all
 //! layers share. The fused kernels (`ops`), packed sequences and int8 are BERT's.
 
-use super::model::{Embeddings, Layer, Linear};
+use super::model::{check_heads, open_weights, Embeddings, Layer, Linear};
 use super::ops::{Norm, RelativeBias};
 use super::{Backbone, Precision};
-use candle_core::safetensors::MmapedSafetensors;
-use candle_core::{bail, DType, Device, Result, Tensor};
+use candle_core::{bail, Result, Tensor};
 use candle_nn::VarBuilder;
 use serde::Deserialize;
 use std::path::Path;
@@ -108,9 +107,7 @@ impl MpnetModel {
         if cfg.hidden_act != "gelu" {
             bail!("unsupported activation {:?} (only the exact `gelu` is implemented)", cfg.hidden_act);
         }
-        if cfg.num_attention_heads == 0 || !cfg.hidden_size.is_multiple_of(cfg.num_attention_heads) {
-            bail!("hidden size {} does not split into {} heads", cfg.hidden_size, cfg.num_attention_heads);
-        }
+        check_heads(cfg.hidden_size, cfg.num_attention_heads)?;
         let (hidden, heads) = (cfg.hidden_size, cfg.num_attention_heads);
         // Position ids run from padding_idx + 1; the rows before are never used.
         let first = cfg.pad_token_id + 1;
@@ -122,13 +119,7 @@ impl MpnetModel {
                 cfg.pad_token_id
             );
         }
-        // SAFETY: the file is mmapped read-only; it was verified and is not modified while in use.
-        let (vb, file) = unsafe {
-            (
-                VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &Device::Cpu)?,
-                MmapedSafetensors::new(weights)?,
-            )
-        };
+        let (vb, file) = open_weights(weights)?;
         let embeddings_vb = vb.pp("embeddings");
         let positions = embeddings_vb.pp("position_embeddings").get((cfg.max_position_embeddings, hidden), "weight")?;
         let positions = positions.narrow(0, first, max_positions)?.flatten_all()?.to_vec1()?;
