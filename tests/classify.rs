@@ -1,13 +1,9 @@
 //! `stance classify` driven through the real binary on real files.
 
-use crate::util::{repo_path, shared_dir, stance_cmd};
+use crate::util::{records, repo_path, shared_dir, stance_cmd};
 use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::Value;
-
-fn records(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout).lines().map(|l| serde_json::from_str(l).expect("every line is JSON")).collect()
-}
 
 #[test]
 fn samples_get_stance_evidence_and_summary() {

@@ -1,15 +1,10 @@
 //! Nothing lost, nothing hangs (issue 17): odd files, bad articles and interruptions, each driven
 //! through the real binary. A bad input costs only its own record, never the batch.
 
-use crate::util::{repo_path, stance_cmd};
+use crate::util::{records, repo_path, stance_cmd};
 use predicates::str::contains;
-use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;
-
-fn records(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout).lines().map(|l| serde_json::from_str(l).expect("every line is JSON")).collect()
-}
 
 fn sample(name: &str) -> String {
     std::fs::read_to_string(repo_path("data/samples").join(name)).unwrap()

@@ -1,15 +1,11 @@
 //! Runs anywhere, at any scale (issue 18): an installed binary, shards, resume after `kill -9`,
 //! empty partitions and pipeline exit codes, driven through the real binary.
 
-use crate::util::{repo_path, stance_cmd};
+use crate::util::{records, repo_path, stance_cmd};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
-
-fn records(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout).lines().map(|l| serde_json::from_str(l).expect("every line is JSON")).collect()
-}
 
 /// `n` JSON lines made from the samples, each a different article (a numbered closing line).
 fn corpus_jsonl(n: usize, with_ids: bool) -> String {

@@ -47,3 +47,8 @@ pub fn stance_cmd() -> assert_cmd::Command {
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     stance::eval::vector::cosine(a, b)
 }
+
+/// The JSON lines `stance classify --format jsonl` wrote, each parsed (a line that is not JSON fails).
+pub fn records(stdout: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(stdout).lines().map(|l| serde_json::from_str(l).expect("every line is JSON")).collect()
+}
