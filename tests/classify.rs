@@ -141,16 +141,50 @@ fn real_seed_articles_are_neutral() {
     assert!(neutral >= 4, "only {neutral}/5 balanced real articles classified neutral");
 }
 
-/// Issue 15: the shipped head was trained on MiniLM; with MPNet it is refused, by name.
+/// Issue 15: heads are kept per encoder. A head in MiniLM's folder that was trained on MPNet is
+/// refused by name, and an encoder with no head of its own gets a clear error, never another's head.
 #[test]
 fn a_head_trained_on_another_encoder_is_refused() {
-    stance_cmd()
-        .args(["--model", "all-mpnet-base-v2", "classify", "--classifier", "head", "data/samples"])
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = repo_path("models/stance");
+    for name in ["afpak.baseline.json", "afpak.baseline.safetensors"] {
+        std::fs::copy(shipped.join(name), dir.path().join(name)).unwrap();
+    }
+    let classify_head = || {
+        let mut cmd = stance_cmd();
+        cmd.args(["classify", "--classifier", "head", "--models-dir"]).arg(dir.path()).arg(repo_path("data/samples"));
+        cmd
+    };
+    classify_head().assert().code(1).stderr(
+        contains("no head trained on encoder all-MiniLM-L6-v2").and(contains("stance --model all-MiniLM-L6-v2 train")),
+    );
+    let minilm = dir.path().join("all-MiniLM-L6-v2");
+    std::fs::create_dir(&minilm).unwrap();
+    for name in ["afpak.head.json", "afpak.head.safetensors", "afpak.probe.safetensors"] {
+        std::fs::copy(shipped.join("all-mpnet-base-v2").join(name), minilm.join(name)).unwrap();
+    }
+    classify_head().assert().code(1).stderr(
+        contains("trained on encoder sentence-transformers/all-mpnet-base-v2")
+            .and(contains("sentence-transformers/all-MiniLM-L6-v2")),
+    );
+}
+
+/// Issue 15: `--model all-mpnet-base-v2` classifies with the head trained on MPNet's features, built
+/// into the binary beside MiniLM's.
+#[test]
+fn mpnet_classifies_with_its_own_head() {
+    let out = stance_cmd()
+        .args(["--model", "all-mpnet-base-v2", "classify", "--classifier", "head", "--format", "jsonl", "data/samples"])
         .current_dir(repo_path(""))
         .assert()
-        .code(1)
-        .stderr(
-            contains("trained on encoder sentence-transformers/all-MiniLM-L6-v2")
-                .and(contains("sentence-transformers/all-mpnet-base-v2")),
-        );
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let records = records(&out);
+    assert_eq!(records.len(), 6);
+    for r in &records {
+        assert!(r["model"].as_str().unwrap().starts_with("sentence-transformers/all-mpnet-base-v2@"), "{r}");
+        assert_eq!(r["spec"], "afpak/head");
+    }
 }

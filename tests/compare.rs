@@ -86,3 +86,28 @@ fn int8_keeps_the_head_macro_f1_within_a_hundredth() {
         assert!((full - int8).abs() <= 0.01, "{}: head macro-F1 {full:.3} in f32, {int8:.3} in int8", data.display());
     }
 }
+
+/// Issue 15: `compare --model A,B` runs each model's encoder systems on the same articles (the
+/// encoder-free ones once) and measures B's head against A's, paired. The same model twice keeps
+/// the test on MiniLM: every difference is zero.
+#[test]
+fn compare_across_models_pairs_the_heads() {
+    let out = stance_cmd()
+        .args(["--model", "all-MiniLM-L6-v2,all-MiniLM-L6-v2", "compare", "--format", "json"])
+        .args(["--systems", "head,baseline", "--data"])
+        .arg(repo_path("data/samples"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    let names: Vec<&str> = report["systems"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["head (all-MiniLM-L6-v2)", "baseline", "head (all-MiniLM-L6-v2)"]);
+    assert!(report["systems"][0]["model"].as_str().unwrap().starts_with("sentence-transformers/all-MiniLM-L6-v2@"));
+    assert!(report["systems"][1].get("model").is_none(), "the baseline reads no encoder");
+    let across = report["paired"].as_array().unwrap().last().unwrap();
+    assert_eq!((across["system"].as_str(), across["against"].as_str()), (Some(names[0]), Some(names[0])));
+    assert_eq!(across["delta_macro_f1"].as_f64(), Some(0.0));
+    assert_eq!((across["only_system_right"].as_u64(), across["only_against_right"].as_u64()), (Some(0), Some(0)));
+}

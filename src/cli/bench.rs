@@ -113,14 +113,9 @@ pub enum BenchFormat {
 
 /// Runs the benchmark: one child process per configuration (and model), then one report.
 pub fn run(global: &GlobalArgs, args: BenchArgs) -> Result<ExitCode> {
-    // `--model A,B` measures each model in turn into one report (a folder's name may not hold a comma).
-    let models: Vec<&str> = match global.model.as_deref() {
-        Some(list) if !args.worker && list.contains(',') && !Path::new(list).is_dir() => {
-            list.split(',').map(str::trim).filter(|m| !m.is_empty()).collect()
-        }
-        _ => Vec::new(),
-    };
-    if models.len() > 1 {
+    // `--model A,B` measures each model in turn into one report.
+    let models: Vec<&str> = global.models().into_iter().flatten().collect();
+    if !args.worker && models.len() > 1 {
         return run_models(global, &args, &models);
     }
     let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;

@@ -3,7 +3,8 @@
 use super::GlobalArgs;
 use anyhow::Result;
 use stance::encoder;
-use stance::eval::compare::{compare, CompareReport, Contender};
+use stance::encoder::Encoder;
+use stance::eval::compare::{compare, merge_models, CompareReport, Contender, ModelRun};
 use stance::eval::dataset::LabelledSet;
 use stance::pipeline::embed_articles;
 use stance::stance::systems::{artifacts_dir, build_classifier, SystemKind};
@@ -40,7 +41,9 @@ pub struct CompareArgs {
     /// Only this split of the folder (default: every article).
     #[arg(long)]
     split: Option<String>,
-    /// Systems to run, in order; the first is measured against each of the others (paired).
+    /// Systems to run, in order; the first is measured against each of the others (paired). With
+    /// `--model A,B` each model runs the encoder systems, and each is measured against the first
+    /// model's system of the same name (`head (B) − head (A)`).
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = [SystemKind::Head, SystemKind::ZeroShot, SystemKind::Baseline, SystemKind::Majority])]
     systems: Vec<SystemKind>,
     /// Label spec TOML (default: the built-in spec).
@@ -57,28 +60,38 @@ pub fn run(global: &GlobalArgs, args: CompareArgs) -> Result<ExitCode> {
     let set = LabelledSet::load(&args.data)?;
     let items = set.split(args.split.as_deref());
     anyhow::ensure!(!items.is_empty(), "{}: no articles in split {:?}", args.data.display(), args.split);
-    let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
-    let encoder = encoder::load(&files, global.encoder_options())?;
-    let start = Instant::now();
-    let vectors = embed_articles(&encoder, &items.iter().map(|a| &a.doc).collect::<Vec<_>>())?;
-    let embed_seconds = start.elapsed().as_secs_f64();
     let dir = artifacts_dir(global.models_dir.as_deref(), args.spec.as_deref())?;
-    let contenders = args
-        .systems
-        .iter()
-        .map(|&kind| {
-            Ok(Contender {
-                classifier: build_classifier(kind, &spec, &dir, Some(&encoder))?,
-                uses_encoder: kind.needs_encoder(),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let summarizers: [&dyn Summarizer; 2] = [&CentralitySummarizer::default(), &LeadSummarizer];
     let data = match &args.split {
         Some(split) => format!("{} (split {split})", args.data.display()),
         None => args.data.display().to_string(),
     };
-    let report = compare(data, &spec, &items, &vectors, embed_seconds, &contenders, &summarizers)?;
+    // `--model A,B`: each model's systems on the same articles, the encoder-free ones once (with the first).
+    let mut runs = Vec::new();
+    for (i, model) in global.models().into_iter().enumerate() {
+        let files = stance::hub::resolve_model(model, &global.resolver())?;
+        let encoder = encoder::load(&files, global.encoder_options())?;
+        let start = Instant::now();
+        let vectors = embed_articles(&encoder, &items.iter().map(|a| &a.doc).collect::<Vec<_>>())?;
+        let embed_seconds = start.elapsed().as_secs_f64();
+        let contenders = args
+            .systems
+            .iter()
+            .filter(|kind| i == 0 || kind.needs_encoder())
+            .map(|&kind| {
+                Ok(Contender {
+                    classifier: build_classifier(kind, &spec, &dir, Some(&encoder))?,
+                    uses_encoder: kind.needs_encoder(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let summarizers: [&dyn Summarizer; 2] = [&CentralitySummarizer::default(), &LeadSummarizer];
+        let report = compare(data.clone(), &spec, &items, &vectors, embed_seconds, &contenders, &summarizers)?;
+        runs.push(ModelRun { name: encoder.model_name(), model: encoder.id(), report });
+    }
+    let report = match runs.len() {
+        1 => runs.remove(0).report,
+        _ => merge_models(&spec, &items, runs)?,
+    };
     let mut out = std::io::stdout().lock();
     match args.format {
         CompareFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,
@@ -90,16 +103,17 @@ pub fn run(global: &GlobalArgs, args: CompareArgs) -> Result<ExitCode> {
 
 fn print_tables(out: &mut impl Write, report: &CompareReport) -> std::io::Result<()> {
     writeln!(out, "{}: {} articles (embedding took {:.1}s)\n", report.data, report.n, report.embed_seconds)?;
+    let width = report.systems.iter().map(|s| s.name.chars().count()).max().unwrap_or(0).max(11);
     writeln!(
         out,
-        "{:<11} {:>6} {:>9} {:>15} {:>7} {:>6} {:>10}",
+        "{:<width$} {:>6} {:>9} {:>15} {:>7} {:>6} {:>10}",
         "system", "acc", "macro-F1", "95% CI", "F_avg", "ECE", "articles/s"
     )?;
     for s in &report.systems {
         let r = &s.report;
         writeln!(
             out,
-            "{:<11} {:>6.3} {:>9.3} {:>15} {:>7.3} {:>6.3} {:>10.1}",
+            "{:<width$} {:>6.3} {:>9.3} {:>15} {:>7.3} {:>6.3} {:>10.1}",
             s.name,
             r.accuracy,
             r.macro_f1,
@@ -160,16 +174,17 @@ fn print_tables(out: &mut impl Write, report: &CompareReport) -> std::io::Result
             if p.mcnemar_p < 0.001 { "< 0.001".to_string() } else { format!("= {:.3}", p.mcnemar_p) }
         )?;
     }
+    let width = report.summaries.iter().map(|s| s.name.chars().count()).max().unwrap_or(0).max(11);
     writeln!(
         out,
-        "\n{:<11} {:>8} {:>8} {:>8} {:>9} {:>11} {:>12}",
+        "\n{:<width$} {:>8} {:>8} {:>8} {:>9} {:>11} {:>12}",
         "summarizer", "ROUGE-1", "ROUGE-2", "ROUGE-L", "coverage", "redundancy", "compression"
     )?;
     let opt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
     for s in &report.summaries {
         writeln!(
             out,
-            "{:<11} {:>8} {:>8} {:>8} {:>9.3} {:>11.3} {:>12.3}",
+            "{:<width$} {:>8} {:>8} {:>8} {:>9.3} {:>11.3} {:>12.3}",
             s.name,
             opt(s.rouge1),
             opt(s.rouge2),

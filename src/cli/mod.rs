@@ -52,6 +52,17 @@ impl GlobalArgs {
         Resolver::from_env().with_offline(self.offline)
     }
 
+    /// The models of `--model A,B`, in order (a folder's name may not hold a comma); else the one
+    /// model named, or `None` for the default.
+    pub fn models(&self) -> Vec<Option<&str>> {
+        match self.model.as_deref() {
+            Some(list) if list.contains(',') && !std::path::Path::new(list).is_dir() => {
+                list.split(',').map(str::trim).filter(|m| !m.is_empty()).map(Some).collect()
+            }
+            one => vec![one],
+        }
+    }
+
     /// Encoder options from these flags.
     pub fn encoder_options(&self) -> EncoderOptions {
         EncoderOptions { precision: self.precision.unwrap_or_default(), ..EncoderOptions::default() }
@@ -147,4 +158,23 @@ pub fn run() -> ExitCode {
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain()
         .any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_comma_list_of_models_is_several_models() {
+        let global = |model: Option<&str>| GlobalArgs {
+            model: model.map(String::from),
+            models_dir: None,
+            offline: false,
+            threads: None,
+            precision: None,
+        };
+        assert_eq!(global(None).models(), [None]);
+        assert_eq!(global(Some("all-MiniLM-L6-v2")).models(), [Some("all-MiniLM-L6-v2")]);
+        assert_eq!(global(Some("a, b,")).models(), [Some("a"), Some("b")]);
+    }
 }

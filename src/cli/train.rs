@@ -182,6 +182,8 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
         let features = args.features.iter().map(|g| format!("{g:?}").to_lowercase()).collect();
         let card = card("head", Some(files.spec.versioned_id()), features, &head_cfg, &head.cv);
         head.model.save(&out, card, thresholds)?;
+        let folder = stance::stance::head::TrainedHead::folder(&out, &encoder.model_name());
+        writeln!(stdout, "head and sentence probe of {} saved to {}", encoder.model_name(), folder.display())?;
     }
     writeln!(stdout, "saved to {}", out.display())?;
     Ok(ExitCode::SUCCESS)

@@ -78,6 +78,10 @@ impl Encoder for CachedEncoder<'_> {
         self.inner.id()
     }
 
+    fn model_name(&self) -> String {
+        self.inner.model_name()
+    }
+
     fn dim(&self) -> usize {
         self.inner.dim()
     }

@@ -34,6 +34,9 @@ pub struct Embedding {
 pub trait Encoder: Send + Sync {
     /// `model-id@revision`, written into reports so results can be traced to the model.
     fn id(&self) -> String;
+    /// The registry model's short name (`all-MiniLM-L6-v2`; a local folder counts as the model of
+    /// its architecture): trained artefacts that read this encoder's features are kept under it.
+    fn model_name(&self) -> String;
     /// Length of every vector.
     fn dim(&self) -> usize;
     /// Embeds `texts`; output `i` belongs to input `i`.
@@ -109,6 +112,10 @@ pub fn load(files: &ModelFiles, options: EncoderOptions) -> Result<Box<dyn Encod
 impl<E: Encoder + ?Sized> Encoder for Box<E> {
     fn id(&self) -> String {
         (**self).id()
+    }
+
+    fn model_name(&self) -> String {
+        (**self).model_name()
     }
 
     fn dim(&self) -> usize {

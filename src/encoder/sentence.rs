@@ -175,6 +175,10 @@ impl Encoder for SentenceEncoder {
         }
     }
 
+    fn model_name(&self) -> String {
+        self.spec.artefact_name()
+    }
+
     fn dim(&self) -> usize {
         self.hidden
     }

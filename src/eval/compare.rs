@@ -20,8 +20,14 @@ const BOOTSTRAP_ITERATIONS: usize = 2000;
 /// One stance system's results.
 #[derive(Debug, Clone, Serialize)]
 pub struct SystemResult {
-    /// System name.
+    /// System name (with its encoder's model name, `head (all-mpnet-base-v2)`, across models).
     pub name: String,
+    /// The encoder (`id@revision`) of an encoder system compared across models.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Whether the system runs the encoder (its results depend on the model).
+    #[serde(skip)]
+    pub uses_encoder: bool,
     /// Accuracy, macro-F1, per-class P/R/F1, F_avg over the polar classes, confusion matrix.
     #[serde(flatten)]
     pub report: ClassificationReport,
@@ -121,6 +127,8 @@ pub fn compare(
             .collect();
         let correct: Vec<bool> = gold.iter().zip(&pred).map(|(g, p)| g == p).collect();
         systems.push(SystemResult {
+            model: None,
+            uses_encoder: c.uses_encoder,
             calibration: Calibration::compute(&confidence, &correct),
             name: c.classifier.name().to_string(),
             macro_f1_ci95: bootstrap_macro_f1(&gold, &pred, labels.len(), BOOTSTRAP_ITERATIONS, 7)?,
@@ -139,6 +147,72 @@ pub fn compare(
         .collect::<Result<Vec<_>>>()?;
     let summaries = summarizers.iter().map(|s| summary_quality(*s, items, &articles)).collect::<Result<Vec<_>>>()?;
     Ok(CompareReport { data, n: items.len(), labels, embed_seconds, systems, paired, summaries })
+}
+
+/// One model's comparison, to be merged with others by [`merge_models`].
+pub struct ModelRun {
+    /// The encoder's model name (`all-mpnet-base-v2`), added to the names of its systems.
+    pub name: String,
+    /// The encoder, `id@revision`.
+    pub model: String,
+    /// Its systems on the articles.
+    pub report: CompareReport,
+}
+
+/// `stance compare --model A,B`: several models' reports on the same `items` as one report. Each
+/// encoder system and summarizer is named with its model (`head (all-mpnet-base-v2)`); each
+/// model's own paired differences are kept; and every system of a later model is measured against
+/// the first model's system of the same name (paired on the same articles), so `head (B) − head (A)`
+/// is the difference the encoder makes.
+pub fn merge_models(spec: &Spec, items: &[&LabelledArticle], runs: Vec<ModelRun>) -> Result<CompareReport> {
+    let first = runs.first().ok_or_else(|| Error::Other("no model to compare".into()))?;
+    let (data, n, labels) = (first.report.data.clone(), first.report.n, first.report.labels.clone());
+    let gold: Vec<usize> = items.iter().map(|a| spec.index_of(&a.label).unwrap_or(spec.neutral_index())).collect();
+    let indices = |s: &SystemResult| -> Vec<usize> {
+        s.predictions.iter().map(|l| spec.index_of(l).unwrap_or(spec.neutral_index())).collect()
+    };
+    let named = |system: &str, model_name: &str| format!("{system} ({model_name})");
+    let mut across = Vec::new();
+    for run in &runs[1..] {
+        for system in &run.report.systems {
+            if let Some(base) = first.report.systems.iter().find(|s| s.name == system.name) {
+                let names = (named(&system.name, &run.name), named(&base.name, &first.name));
+                let (ours, theirs) = (indices(system), indices(base));
+                let preds = (ours.as_slice(), theirs.as_slice());
+                across.push(paired_comparison(
+                    (&names.0, &names.1),
+                    &gold,
+                    preds,
+                    labels.len(),
+                    BOOTSTRAP_ITERATIONS,
+                    7,
+                )?);
+            }
+        }
+    }
+    let mut merged =
+        CompareReport { data, n, labels, embed_seconds: 0.0, systems: vec![], paired: vec![], summaries: vec![] };
+    for ModelRun { name: model_name, model, report } in runs {
+        merged.embed_seconds += report.embed_seconds;
+        let encoder_systems: Vec<String> =
+            report.systems.iter().filter(|s| s.uses_encoder).map(|s| s.name.clone()).collect();
+        let tag = |name: String| if encoder_systems.contains(&name) { named(&name, &model_name) } else { name };
+        merged.systems.extend(report.systems.into_iter().map(|s| SystemResult {
+            model: s.uses_encoder.then(|| model.clone()),
+            name: tag(s.name.clone()),
+            ..s
+        }));
+        merged.paired.extend(report.paired.into_iter().map(|p| PairedComparison {
+            system: tag(p.system.clone()),
+            against: tag(p.against.clone()),
+            ..p
+        }));
+        merged
+            .summaries
+            .extend(report.summaries.into_iter().map(|s| SummaryResult { name: named(&s.name, &model_name), ..s }));
+    }
+    merged.paired.extend(across);
+    Ok(merged)
 }
 
 fn summary_quality(

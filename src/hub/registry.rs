@@ -110,6 +110,19 @@ impl ModelSpec {
         format!("{}@{}", self.id, &self.revision[..self.revision.len().min(12)])
     }
 
+    /// The name trained artefacts reading this model's features are kept under: the short name
+    /// (`all-MiniLM-L6-v2`); a local folder (revision `local`) counts as the registry model of its
+    /// architecture, whose pooling and windows it already follows.
+    pub fn artefact_name(&self) -> String {
+        let short = |id: &str| id.rsplit('/').next().unwrap_or(id).to_string();
+        if self.revision != "local" {
+            return short(&self.id);
+        }
+        let registry = Registry::builtin();
+        let template = registry.models.iter().find(|m| m.architecture == self.architecture);
+        short(&template.unwrap_or(registry.default_model()).id)
+    }
+
     /// The registry entry for `name`, looked up in the file.
     pub fn file(&self, name: &str) -> Option<&ModelFile> {
         self.files.iter().find(|f| f.name == name)
@@ -225,6 +238,10 @@ mod tests {
     fn find_by_short_name_and_unknown_model_error() {
         let r = Registry::builtin();
         assert!(r.find("all-MiniLM-L6-v2").is_ok());
+        assert_eq!(r.find("sentence-transformers/all-mpnet-base-v2").unwrap().artefact_name(), "all-mpnet-base-v2");
+        let mut local = r.find("all-mpnet-base-v2").unwrap().clone();
+        (local.id, local.revision) = ("/tmp/my-model".into(), "local".into());
+        assert_eq!(local.artefact_name(), "all-mpnet-base-v2");
         let err = r.find("nope/model").unwrap_err().to_string();
         assert!(err.contains("nope/model") && err.contains("--model DIR"), "{err}");
     }

@@ -8,11 +8,27 @@ use crate::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-/// The built-in spec's trained artefacts, as they were in `models/stance/` at build time.
+/// The built-in spec's trained artefacts, as they were in `models/stance/` at build time: one head
+/// (with its probe) per encoder, in a folder named after it, and the encoder-free baseline.
 const FILES: &[(&str, &[u8])] = &[
-    ("afpak.head.json", include_bytes!("../../models/stance/afpak.head.json")),
-    ("afpak.head.safetensors", include_bytes!("../../models/stance/afpak.head.safetensors")),
-    ("afpak.probe.safetensors", include_bytes!("../../models/stance/afpak.probe.safetensors")),
+    ("all-MiniLM-L6-v2/afpak.head.json", include_bytes!("../../models/stance/all-MiniLM-L6-v2/afpak.head.json")),
+    (
+        "all-MiniLM-L6-v2/afpak.head.safetensors",
+        include_bytes!("../../models/stance/all-MiniLM-L6-v2/afpak.head.safetensors"),
+    ),
+    (
+        "all-MiniLM-L6-v2/afpak.probe.safetensors",
+        include_bytes!("../../models/stance/all-MiniLM-L6-v2/afpak.probe.safetensors"),
+    ),
+    ("all-mpnet-base-v2/afpak.head.json", include_bytes!("../../models/stance/all-mpnet-base-v2/afpak.head.json")),
+    (
+        "all-mpnet-base-v2/afpak.head.safetensors",
+        include_bytes!("../../models/stance/all-mpnet-base-v2/afpak.head.safetensors"),
+    ),
+    (
+        "all-mpnet-base-v2/afpak.probe.safetensors",
+        include_bytes!("../../models/stance/all-mpnet-base-v2/afpak.probe.safetensors"),
+    ),
     ("afpak.baseline.json", include_bytes!("../../models/stance/afpak.baseline.json")),
     ("afpak.baseline.safetensors", include_bytes!("../../models/stance/afpak.baseline.safetensors")),
 ];
@@ -42,6 +58,9 @@ pub fn materialize(cache_root: &Path) -> Result<PathBuf> {
         tempfile::Builder::new().prefix(".staging-").tempdir_in(&parent).map_err(|e| Error::io(&parent, e))?;
     for (name, bytes) in FILES {
         let path = staging.path().join(name);
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+        }
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
     }
     let staged = staging.keep();

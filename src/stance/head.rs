@@ -108,39 +108,55 @@ impl TrainedHead {
         self.rule
     }
 
-    /// Paths of the artefact pair for a spec in `dir`: `<spec>.head.{json,safetensors}`.
-    pub fn paths(dir: &Path, spec: &Spec) -> (PathBuf, PathBuf) {
-        (dir.join(format!("{}.head.json", spec.name)), dir.join(format!("{}.head.safetensors", spec.name)))
+    /// The folder of `dir` that holds the heads (with their probes) trained on the features of the
+    /// encoder `model_name` ([`crate::encoder::Encoder::model_name`]): `dir/<model_name>/`. Each
+    /// encoder has its own; the bag-of-words baseline reads no encoder and stays in `dir`.
+    pub fn folder(dir: &Path, model_name: &str) -> PathBuf {
+        dir.join(model_name)
     }
 
-    /// True if a trained head for `spec` exists in `dir`.
-    pub fn exists(dir: &Path, spec: &Spec) -> bool {
-        let (json, weights) = Self::paths(dir, spec);
+    /// Paths of the artefact pair for a spec and encoder in `dir`:
+    /// `<model_name>/<spec>.head.{json,safetensors}`.
+    pub fn paths(dir: &Path, spec: &Spec, model_name: &str) -> (PathBuf, PathBuf) {
+        let folder = Self::folder(dir, model_name);
+        (folder.join(format!("{}.head.json", spec.name)), folder.join(format!("{}.head.safetensors", spec.name)))
+    }
+
+    /// True if a head for `spec` trained on the encoder `model_name` exists in `dir`.
+    pub fn exists(dir: &Path, spec: &Spec, model_name: &str) -> bool {
+        let (json, weights) = Self::paths(dir, spec, model_name);
         json.is_file() && weights.is_file()
     }
 
-    /// Loads the head (and the baseline and probe it stacks, if it uses them) from `dir`.
+    /// Loads the head trained on the scorer's encoder (and the baseline and probe it stacks, if it
+    /// uses them) from `dir`; a head whose card names another encoder is refused.
     pub fn load(dir: &Path, scorer: ExemplarScorer) -> Result<Self> {
         let spec = scorer.spec().clone();
-        let (json, weights) = Self::paths(dir, &spec);
+        let folder = Self::folder(dir, scorer.encoder_name());
+        let (json, weights) = Self::paths(dir, &spec, scorer.encoder_name());
         let text = std::fs::read_to_string(&json).map_err(|e| Error::io(&json, e))?;
         let file: HeadFile =
             serde_json::from_str(&text).map_err(|e| Error::Config { path: json.clone(), message: e.to_string() })?;
         file.card.check_labels(&spec.label_names(), &json)?;
         file.card.check_encoder(scorer.encoder_id(), &json)?;
         let words = if file.groups.contains(&FeatureGroup::Words) { Some(BagOfWords::load(dir, &spec)?) } else { None };
-        let probe =
-            if file.groups.contains(&FeatureGroup::Sentences) { Some(SentenceProbe::load(dir, &spec)?) } else { None };
+        let probe = if file.groups.contains(&FeatureGroup::Sentences) {
+            Some(SentenceProbe::load(&folder, &spec)?)
+        } else {
+            None
+        };
         let head = LinearHead::load_file(&weights, &Device::Cpu)?;
         Ok(TrainedHead { scorer, head, words, probe, groups: file.groups, rule: file.decision })
     }
 
-    /// Saves the head with its probe, its card and the scores its decision rule was chosen by (the
-    /// stacked baseline is saved by its own `save`).
+    /// Saves the head with its probe, its card and the scores its decision rule was chosen by into
+    /// its encoder's folder of `dir` (the stacked baseline is saved by its own `save`).
     pub fn save(&self, dir: &Path, card: ModelCard, decision_scores: Vec<ThresholdScore>) -> Result<()> {
-        let (json, weights) = Self::paths(dir, self.scorer.spec());
+        let folder = Self::folder(dir, self.scorer.encoder_name());
+        std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
+        let (json, weights) = Self::paths(dir, self.scorer.spec(), self.scorer.encoder_name());
         if let Some(probe) = &self.probe {
-            probe.save(dir, self.scorer.spec())?;
+            probe.save(&folder, self.scorer.spec())?;
         }
         let file = HeadFile { card, groups: self.groups.clone(), decision: self.rule, decision_scores };
         let text = serde_json::to_string_pretty(&file).map_err(|e| Error::Other(e.to_string()))?;

@@ -72,6 +72,18 @@ pub fn training_output_dir(models_dir: Option<&Path>, spec_path: Option<&Path>) 
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models").join("stance"))
 }
 
+/// The encoders that have a head for `spec` in `dir` (names of its folders that hold one), sorted.
+pub fn trained_encoders(dir: &Path, spec: &Spec) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| TrainedHead::exists(dir, spec, name))
+        .collect();
+    names.sort();
+    names
+}
+
 /// Builds a classifier for `spec` with trained artefacts from `dir`. `encoder` is needed by every
 /// system but the baseline and majority.
 pub fn build_classifier(
@@ -89,18 +101,31 @@ pub fn build_classifier(
         model: format!("{}/{}", spec.name, what),
         message: format!("no trained {what} in {}; run `stance train --data data/corpus` first", dir.display()),
     };
+    let model_name = encoder.map(|e| e.model_name()).unwrap_or_default();
+    let has_head = TrainedHead::exists(dir, spec, &model_name);
+    let no_head = || Error::Model {
+        model: format!("{}/head", spec.name),
+        message: format!(
+            "no head trained on encoder {model_name} in {} (heads are kept per encoder, in a folder named after \
+             it; trained ones: {}); use --classifier zero-shot, or train one with `stance --model {model_name} train \
+             --data data/corpus`",
+            dir.display(),
+            trained_encoders(dir, spec).join(", ")
+        ),
+    };
     Ok(match kind {
-        SystemKind::Auto if TrainedHead::exists(dir, spec) => Box::new(TrainedHead::load(dir, scorer()?)?),
+        SystemKind::Auto if has_head => Box::new(TrainedHead::load(dir, scorer()?)?),
         SystemKind::Auto => {
             tracing::warn!(
-                "no trained head for spec {} in {}; using the zero-shot classifier (train one with `stance train`)",
+                "no head for spec {} trained on encoder {model_name} in {}; using the zero-shot classifier (train one \
+                 with `stance --model {model_name} train`)",
                 spec.name,
                 dir.display()
             );
             Box::new(ZeroShotClassifier::new(scorer()?))
         }
         SystemKind::ZeroShot => Box::new(ZeroShotClassifier::new(scorer()?)),
-        SystemKind::Head if !TrainedHead::exists(dir, spec) => return Err(untrained("head")),
+        SystemKind::Head if !has_head => return Err(no_head()),
         SystemKind::Head => Box::new(TrainedHead::load(dir, scorer()?)?),
         SystemKind::Baseline if !BagOfWords::paths(dir, spec).0.is_file() => return Err(untrained("baseline")),
         SystemKind::Baseline => Box::new(BagOfWords::load(dir, spec)?),

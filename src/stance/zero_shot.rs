@@ -47,6 +47,7 @@ impl Default for ZeroShotParams {
 pub struct ExemplarScorer {
     spec: Spec,
     encoder_id: String,
+    encoder_name: String,
     exemplars: Vec<Vec<Vec<f32>>>,
     center: Vec<f32>,
     attribution: AttributionDetector,
@@ -102,7 +103,15 @@ impl ExemplarScorer {
             }
         }
         let attribution = AttributionDetector::new(&spec.attribution_cues);
-        Ok(ExemplarScorer { spec, encoder_id: encoder.id(), exemplars, center, attribution, params })
+        Ok(ExemplarScorer {
+            spec,
+            encoder_id: encoder.id(),
+            encoder_name: encoder.model_name(),
+            exemplars,
+            center,
+            attribution,
+            params,
+        })
     }
 
     /// The spec the scorer was built from.
@@ -113,6 +122,11 @@ impl ExemplarScorer {
     /// `id@revision` of the encoder that embedded the exemplars (and embeds the articles).
     pub fn encoder_id(&self) -> &str {
         &self.encoder_id
+    }
+
+    /// The encoder's model name ([`Encoder::model_name`]), which keys trained artefacts.
+    pub fn encoder_name(&self) -> &str {
+        &self.encoder_name
     }
 
     /// Scores one sentence.
