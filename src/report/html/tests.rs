@@ -117,6 +117,8 @@ fn compare_page_draws_every_system() {
     let gold = [0, 1, 2, 0, 1, 2];
     let system = |name: &str, pred: &[usize]| SystemResult {
         name: name.into(),
+        model: None,
+        uses_encoder: true,
         report: ClassificationReport::compute(&labels, &gold, pred).unwrap(),
         macro_f1_ci95: (0.5, 0.9),
         calibration: Calibration::compute(&[0.9, 0.8, 0.7, 0.6, 0.95, 0.5], &[true, true, true, false, true, false]),
