@@ -1,6 +1,6 @@
 //! `stance classify` driven through the real binary on real files.
 
-use crate::util::{records, repo_path, shared_dir, stance_cmd};
+use crate::util::{records, repo_path, shared_dir, stance_cmd, stance_stdout};
 use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::Value;
@@ -173,15 +173,9 @@ fn a_head_trained_on_another_encoder_is_refused() {
 /// into the binary beside MiniLM's.
 #[test]
 fn mpnet_classifies_with_its_own_head() {
-    let out = stance_cmd()
-        .args(["--model", "all-mpnet-base-v2", "classify", "--classifier", "head", "--format", "jsonl", "data/samples"])
-        .current_dir(repo_path(""))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let records = records(&out);
+    let samples = repo_path("data/samples");
+    let args = ["--model", "all-mpnet-base-v2", "classify", "--classifier", "head", "--format", "jsonl"];
+    let records = records(&stance_stdout(args.into_iter().chain([samples.to_str().unwrap()])));
     assert_eq!(records.len(), 6);
     for r in &records {
         assert!(r["model"].as_str().unwrap().starts_with("sentence-transformers/all-mpnet-base-v2@"), "{r}");

@@ -1,7 +1,7 @@
 //! `stance compare` on labelled data: the default system against the bag-of-words baseline — ahead on
 //! the articles written by others, and never reliably behind on our own.
 
-use crate::util::{repo_path, shared_dir, stance_cmd};
+use crate::util::{repo_path, shared_dir, stance_cmd, stance_stdout};
 use serde_json::Value;
 
 fn compare(data: &std::path::Path, split: Option<&str>) -> Value {
@@ -92,15 +92,16 @@ fn int8_keeps_the_head_macro_f1_within_a_hundredth() {
 /// the test on MiniLM: every difference is zero.
 #[test]
 fn compare_across_models_pairs_the_heads() {
-    let out = stance_cmd()
-        .args(["--model", "all-MiniLM-L6-v2,all-MiniLM-L6-v2", "compare", "--format", "json"])
-        .args(["--systems", "head,baseline", "--data"])
-        .arg(repo_path("data/samples"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let samples = repo_path("data/samples");
+    let out = stance_stdout([
+        "--model",
+        "all-MiniLM-L6-v2,all-MiniLM-L6-v2",
+        "compare",
+        "--format=json",
+        "--systems=head,baseline",
+        "--data",
+        samples.to_str().unwrap(),
+    ]);
     let report: Value = serde_json::from_slice(&out).unwrap();
     let names: Vec<&str> = report["systems"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["head (all-MiniLM-L6-v2)", "baseline", "head (all-MiniLM-L6-v2)"]);

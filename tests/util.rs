@@ -52,3 +52,12 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
 pub fn records(stdout: &[u8]) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(stdout).lines().map(|l| serde_json::from_str(l).expect("every line is JSON")).collect()
 }
+
+/// `stance ARGS…`, which must succeed: its stdout.
+pub fn stance_stdout<I, S>(args: I) -> Vec<u8>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    stance_cmd().args(args).assert().success().get_output().stdout.clone()
+}
