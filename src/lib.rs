@@ -20,6 +20,7 @@ pub mod encoder;
 pub mod error;
 pub mod eval;
 pub mod hub;
+pub mod numeric;
 pub mod pipeline;
 pub mod report;
 pub mod stance;

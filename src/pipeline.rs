@@ -4,7 +4,7 @@
 use crate::document::Document;
 use crate::encoder::Encoder;
 use crate::error::panic_message;
-use crate::eval::vector::mean_rows;
+use crate::numeric::vector::mean_rows;
 use crate::stance::{Article, StanceClassifier, StancePrediction};
 use crate::summarize::{Summarizer, Summary, SummaryMode, SummaryOptions};
 use crate::Result;
@@ -32,7 +32,7 @@ pub fn embed_articles(encoder: &dyn Encoder, docs: &[&Document]) -> Result<Vec<A
         let sentences: Vec<Vec<f32>> = own.iter().map(|e| e.vector.clone()).collect();
         let mut document =
             if sentences.is_empty() { vec![0.0; encoder.dim()] } else { mean_rows(&sentences, Some(&weights))? };
-        crate::eval::vector::normalize(&mut document);
+        crate::numeric::vector::normalize(&mut document);
         out.push(ArticleVectors { windows: own.iter().map(|e| e.windows).sum(), sentences, document });
     }
     Ok(out)

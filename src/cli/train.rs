@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use stance::encoder::cache::{default_cache_dir, CachedEncoder};
 use stance::encoder::{self, Encoder};
 use stance::eval::dataset::LabelledSet;
-use stance::eval::metrics::CrossFit;
+use stance::numeric::folds::CrossFit;
 use stance::pipeline::{embed_articles, ArticleVectors};
 use stance::stance::baseline::article_text;
 use stance::stance::card::ModelCard;
@@ -145,7 +145,7 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
                 encoder: Option<String>,
                 features: Vec<String>,
                 cfg: &TrainConfig,
-                cv: &stance::eval::metrics::CvScores| ModelCard {
+                cv: &stance::numeric::folds::CvScores| ModelCard {
         system: system.to_string(),
         spec: spec.name.clone(),
         labels: spec.label_names(),

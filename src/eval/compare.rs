@@ -6,7 +6,7 @@ use super::dataset::LabelledArticle;
 use super::metrics::{bootstrap_macro_f1, compression_ratio, coverage, redundancy, ClassificationReport};
 use super::paired::{paired_comparison, PairedComparison};
 use super::rouge::rouge;
-use super::vector::{mean_rows, normalize};
+use crate::numeric::vector::{mean_rows, normalize};
 use crate::pipeline::ArticleVectors;
 use crate::stance::{Article, Spec, StanceClassifier};
 use crate::summarize::{Summarizer, SummaryOptions};

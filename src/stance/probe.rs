@@ -7,7 +7,7 @@ use super::attribution::Voice;
 use super::linear::{train_weighted, LinearHead, TrainConfig};
 use super::zero_shot::ArticleScores;
 use super::{Article, Spec};
-use crate::eval::metrics::{cross_fit, CrossFit};
+use crate::numeric::folds::{cross_fit, CrossFit};
 use crate::{Error, Result};
 use candle_core::Device;
 use std::path::{Path, PathBuf};

@@ -10,7 +10,7 @@ use super::probe;
 use super::tfidf::TfidfVectorizer;
 use super::zero_shot::ExemplarScorer;
 use super::{Article, Spec};
-use crate::eval::metrics::{cross_fit, held_out_macro_f1, CrossFit, CvScores};
+use crate::numeric::folds::{cross_fit, held_out_macro_f1, CrossFit, CvScores};
 use crate::Result;
 
 /// One labelled training example as the trainers see it.
