@@ -11,7 +11,7 @@
 //! no horizontal sums, and each tile's outputs come out as whole rows. The AVX2 kernel is chosen at run time;
 //! a portable one computes the same sums.
 
-use super::ops::multiversion;
+use super::dispatch::multiversion;
 use candle_core::{bail, Result};
 use rayon::prelude::*;
 

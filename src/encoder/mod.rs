@@ -7,6 +7,7 @@
 //! and one registry entry.
 
 pub mod cache;
+mod dispatch;
 mod int8;
 mod model;
 mod mpnet;
