@@ -85,10 +85,6 @@ impl StanceClassifier for BagOfWords {
         "baseline"
     }
 
-    fn needs_embeddings(&self) -> bool {
-        false
-    }
-
     fn classify(&self, article: &Article<'_>) -> Result<StancePrediction> {
         let probabilities = self.predict_texts(&[article_text(article)])?.remove(0);
         Ok(StancePrediction::from_probabilities(&self.spec, &probabilities, Vec::new()))
@@ -119,10 +115,6 @@ impl Majority {
 impl StanceClassifier for Majority {
     fn name(&self) -> &str {
         "majority"
-    }
-
-    fn needs_embeddings(&self) -> bool {
-        false
     }
 
     fn classify(&self, _article: &Article<'_>) -> Result<StancePrediction> {

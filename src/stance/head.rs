@@ -154,10 +154,6 @@ impl StanceClassifier for TrainedHead {
         "head"
     }
 
-    fn needs_embeddings(&self) -> bool {
-        true
-    }
-
     fn classify(&self, article: &Article<'_>) -> Result<StancePrediction> {
         let word_probs = match &self.words {
             Some(words) => Some(words.predict_texts(&[article_text(article)])?.remove(0)),

@@ -84,8 +84,6 @@ pub struct Article<'a> {
 pub trait StanceClassifier: Send + Sync {
     /// Short system name, e.g. `zero-shot`, `head`, `baseline`, `majority`.
     fn name(&self) -> &str;
-    /// Whether [`Article::sentence_vectors`] must be filled in.
-    fn needs_embeddings(&self) -> bool;
     /// Classifies one article.
     fn classify(&self, article: &Article<'_>) -> Result<StancePrediction>;
 }

@@ -239,10 +239,6 @@ impl StanceClassifier for ZeroShotClassifier {
         "zero-shot"
     }
 
-    fn needs_embeddings(&self) -> bool {
-        true
-    }
-
     fn classify(&self, article: &Article<'_>) -> Result<StancePrediction> {
         let sides = self.scorer.score_article(article).sides;
         let probabilities = self.probabilities(&sides);
