@@ -1,6 +1,7 @@
 //! Stance: the label spec, and classifiers behind one trait — the zero-shot exemplar classifier,
 //! the trained head on encoder features, and the bag-of-words and majority baselines.
 
+pub mod artefact;
 pub mod attribution;
 pub mod baseline;
 pub mod builtin;
