@@ -2,41 +2,13 @@
 //! serve stance, summary and the document vector), the stance classifier and the summarizer.
 
 use crate::document::Document;
+use crate::encoder::articles::{embed_articles, ArticleVectors};
 use crate::encoder::Encoder;
 use crate::error::panic_message;
-use crate::numeric::vector::mean_rows;
 use crate::stance::{Article, StanceClassifier, StancePrediction};
 use crate::summarize::{Summarizer, Summary, SummaryMode, SummaryOptions};
 use crate::Result;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-
-/// An article's encoder output.
-#[derive(Debug, Clone, Default)]
-pub struct ArticleVectors {
-    /// One unit vector per sentence.
-    pub sentences: Vec<Vec<f32>>,
-    /// Token-weighted mean of the sentence vectors, renormalised.
-    pub document: Vec<f32>,
-    /// Encoder windows used.
-    pub windows: usize,
-}
-
-/// Embeds several articles' sentences in one encoder call (better batches than one article at a time).
-pub fn embed_articles(encoder: &dyn Encoder, docs: &[&Document]) -> Result<Vec<ArticleVectors>> {
-    let texts: Vec<&str> = docs.iter().flat_map(|d| d.sentences.iter().map(|s| s.text.as_str())).collect();
-    let mut embeddings = encoder.encode(&texts)?.into_iter();
-    let mut out = Vec::with_capacity(docs.len());
-    for doc in docs {
-        let own: Vec<_> = embeddings.by_ref().take(doc.sentences.len()).collect();
-        let weights: Vec<f32> = own.iter().map(|e| e.tokens.max(1) as f32).collect();
-        let sentences: Vec<Vec<f32>> = own.iter().map(|e| e.vector.clone()).collect();
-        let mut document =
-            if sentences.is_empty() { vec![0.0; encoder.dim()] } else { mean_rows(&sentences, Some(&weights))? };
-        crate::numeric::vector::normalize(&mut document);
-        out.push(ArticleVectors { windows: own.iter().map(|e| e.windows).sum(), sentences, document });
-    }
-    Ok(out)
-}
 
 /// The result of analysing one article.
 #[derive(Debug, Clone)]
@@ -108,7 +80,7 @@ impl Pipeline<'_> {
 
     /// Classifies and summarises an article whose vectors are already computed.
     pub fn analyze_embedded(&self, doc: Document, vectors: &ArticleVectors) -> Result<ArticleResult> {
-        let article = Article { doc: &doc, sentence_vectors: &vectors.sentences, doc_vector: &vectors.document };
+        let article = Article::new(&doc, vectors);
         let stance = self.classifier.classify(&article)?;
         let preferred: Vec<usize> = match self.summary.mode {
             SummaryMode::Central => Vec::new(),

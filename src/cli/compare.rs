@@ -3,9 +3,9 @@
 use super::GlobalArgs;
 use anyhow::Result;
 use stance::encoder;
+use stance::encoder::articles::embed_articles;
 use stance::eval::compare::{compare, CompareReport, Contender};
 use stance::eval::dataset::LabelledSet;
-use stance::pipeline::embed_articles;
 use stance::stance::systems::{artifacts_dir, build_classifier, SystemKind};
 use stance::stance::Spec;
 use stance::summarize::{CentralitySummarizer, LeadSummarizer, Summarizer};

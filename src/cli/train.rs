@@ -2,11 +2,11 @@
 
 use super::GlobalArgs;
 use anyhow::{Context, Result};
+use stance::encoder::articles::{embed_articles, ArticleVectors};
 use stance::encoder::cache::{default_cache_dir, CachedEncoder};
 use stance::encoder::{self, Encoder};
 use stance::eval::dataset::LabelledSet;
 use stance::numeric::folds::CrossFit;
-use stance::pipeline::{embed_articles, ArticleVectors};
 use stance::stance::baseline::article_text;
 use stance::stance::card::ModelCard;
 use stance::stance::decision::{DecisionRule, ThresholdScore};
@@ -113,7 +113,7 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
         .zip(&vectors)
         .zip(&labels)
         .map(|((a, v), &label)| {
-            let article = Article { doc: &a.doc, sentence_vectors: &v.sentences, doc_vector: &v.document };
+            let article = Article::new(&a.doc, v);
             Example { text: article_text(&article), article, label }
         })
         .collect();

@@ -6,6 +6,7 @@
 //! kernels (`ops`, `int8`). Adding an architecture is one model file, one match arm in [`load`]
 //! and one registry entry.
 
+pub mod articles;
 pub mod cache;
 mod dispatch;
 mod int8;

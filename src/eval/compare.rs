@@ -6,8 +6,8 @@ use super::dataset::LabelledArticle;
 use super::metrics::{bootstrap_macro_f1, compression_ratio, coverage, redundancy, ClassificationReport};
 use super::paired::{paired_comparison, PairedComparison};
 use super::rouge::rouge;
+use crate::encoder::articles::ArticleVectors;
 use crate::numeric::vector::{mean_rows, normalize};
-use crate::pipeline::ArticleVectors;
 use crate::stance::{Article, Spec, StanceClassifier};
 use crate::summarize::{Summarizer, SummaryOptions};
 use crate::{Error, Result};
@@ -101,11 +101,7 @@ pub fn compare(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let articles: Vec<Article<'_>> = items
-        .iter()
-        .zip(vectors)
-        .map(|(a, v)| Article { doc: &a.doc, sentence_vectors: &v.sentences, doc_vector: &v.document })
-        .collect();
+    let articles: Vec<Article<'_>> = items.iter().zip(vectors).map(|(a, v)| Article::new(&a.doc, v)).collect();
     let mut systems = Vec::new();
     let mut predicted = Vec::new();
     for c in contenders {

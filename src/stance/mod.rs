@@ -20,6 +20,7 @@ pub use spec::Spec;
 
 use self::decision::DecisionRule;
 use crate::document::Document;
+use crate::encoder::articles::ArticleVectors;
 use crate::Result;
 use serde::Serialize;
 
@@ -79,6 +80,14 @@ pub struct Article<'a> {
     pub sentence_vectors: &'a [Vec<f32>],
     /// The article's unit vector (empty for systems that need no encoder).
     pub doc_vector: &'a [f32],
+}
+
+impl<'a> Article<'a> {
+    /// The article `doc` with the vectors the encoder gave it (empty ones for systems without an
+    /// encoder).
+    pub fn new(doc: &'a Document, vectors: &'a ArticleVectors) -> Self {
+        Article { doc, sentence_vectors: &vectors.sentences, doc_vector: &vectors.document }
+    }
 }
 
 /// The stance seam: every system `compare` and `bench` can swap in.
