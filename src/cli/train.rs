@@ -98,13 +98,7 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
         args.split
     );
     let data = format!("{} (split {})", args.data.display(), args.split);
-    let labels = items
-        .iter()
-        .map(|a| {
-            spec.index_of(&a.label)
-                .with_context(|| format!("{}: label {:?} is not in spec {}", a.doc.path, a.label, spec.name))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let labels = items.iter().map(|a| spec.gold_index(&a.label, &a.doc.path)).collect::<stance::Result<Vec<_>>>()?;
 
     let needs_encoder = args.encoder == TrainTarget::Transformer;
     let (encoder, files) = if needs_encoder {

@@ -10,7 +10,7 @@ use crate::encoder::articles::ArticleVectors;
 use crate::numeric::vector::{mean_rows, normalize};
 use crate::stance::{Article, Spec, StanceClassifier};
 use crate::summarize::{Summarizer, SummaryOptions};
-use crate::{Error, Result};
+use crate::Result;
 use serde::Serialize;
 use std::time::Instant;
 
@@ -92,15 +92,7 @@ pub fn compare(
     summarizers: &[&dyn Summarizer],
 ) -> Result<CompareReport> {
     let labels = spec.label_names();
-    let gold = items
-        .iter()
-        .map(|a| {
-            spec.index_of(&a.label).ok_or_else(|| Error::Input {
-                input: a.doc.path.clone(),
-                message: format!("label {:?} is not in spec {}", a.label, spec.name),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let gold = items.iter().map(|a| spec.gold_index(&a.label, &a.doc.path)).collect::<Result<Vec<_>>>()?;
     let articles: Vec<Article<'_>> = items.iter().zip(vectors).map(|(a, v)| Article::new(&a.doc, v)).collect();
     let mut systems = Vec::new();
     let mut predicted = Vec::new();
@@ -108,8 +100,7 @@ pub fn compare(
         let start = Instant::now();
         let predictions = articles.iter().map(|a| c.classifier.classify(a)).collect::<Result<Vec<_>>>()?;
         let seconds = start.elapsed().as_secs_f64() + if c.uses_encoder { embed_seconds } else { 0.0 };
-        let pred: Vec<usize> =
-            predictions.iter().map(|p| spec.index_of(&p.label).unwrap_or(spec.neutral_index())).collect();
+        let pred: Vec<usize> = predictions.iter().map(|p| p.index).collect();
         let report = ClassificationReport::compute(&labels, &gold, &pred)?.with_polar(spec.polar_indices())?;
         let confidence: Vec<f64> = predictions
             .iter()

@@ -42,6 +42,9 @@ pub struct Evidence {
 pub struct StancePrediction {
     /// The most probable label.
     pub label: String,
+    /// Its index in the spec: what metrics count, so a label never goes from name back to index.
+    #[serde(skip)]
+    pub index: usize,
     /// Probability of every label, in spec order.
     pub probabilities: Vec<(String, f32)>,
     /// Supporting sentences for each polar side, strongest first.
@@ -65,6 +68,7 @@ impl StancePrediction {
         }
         StancePrediction {
             label: label.clone(),
+            index: best,
             probabilities: spec.labels.iter().map(|l| l.name.clone()).zip(probabilities.iter().copied()).collect(),
             evidence,
         }
