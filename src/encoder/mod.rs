@@ -15,6 +15,8 @@ mod mpnet;
 mod ops;
 mod sentence;
 pub mod windows;
+#[cfg(test)]
+pub(crate) mod word_hash;
 
 pub use sentence::{EncoderOptions, Precision};
 

@@ -7,6 +7,8 @@ pub mod baseline;
 pub mod builtin;
 pub mod card;
 pub mod decision;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod head;
 pub mod linear;
 pub mod probe;

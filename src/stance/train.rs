@@ -258,3 +258,69 @@ pub fn train_and_save(
     let head = HeadReport { cv: head.cv, rule: head.model.rule(), thresholds };
     Ok(TrainingReport { baseline: baseline.cv, head: Some(head) })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encoder::articles::{embed_articles, ArticleVectors};
+    use crate::encoder::word_hash::WordHashEncoder;
+    use crate::stance::artefact::{Artefact, Component};
+    use crate::stance::baseline::article_text;
+    use crate::stance::fixtures::labelled_corpus;
+    use crate::stance::systems::{build_classifier, SystemKind};
+
+    fn quick() -> Recipe {
+        Recipe { folds: 2, repeats: 1, epochs: 40, ..Recipe::default() }
+    }
+
+    fn train_into(dir: &Path, spec: &Spec, corpus: &[(crate::document::Document, usize)]) -> TrainingReport {
+        let docs: Vec<_> = corpus.iter().map(|(d, _)| d).collect();
+        let vectors: Vec<ArticleVectors> = embed_articles(&WordHashEncoder, &docs).unwrap();
+        let examples: Vec<Example<'_>> = corpus
+            .iter()
+            .zip(&vectors)
+            .map(|((doc, label), v)| {
+                let article = Article::new(doc, v);
+                Example { text: article_text(&article), article, label: *label }
+            })
+            .collect();
+        let encoder = HeadEncoder { encoder: &WordHashEncoder, id: WordHashEncoder.id() };
+        train_and_save(spec, &examples, Some(encoder), &quick(), "fixture", dir).unwrap()
+    }
+
+    /// Training runs offline, saves every artefact, repeats byte for byte, and every classifier
+    /// loads back from what it saved and reads the corpus it was trained on.
+    #[test]
+    fn training_saves_every_artefact_and_each_classifier_classifies() {
+        let spec = Spec::builtin();
+        let corpus = labelled_corpus(&spec, 6);
+        let (first, second) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let report = train_into(first.path(), &spec, &corpus);
+        assert_eq!(report.baseline.fold_macro_f1.len(), 2);
+        let head = report.head.expect("an encoder was given");
+        assert!(head.cv.mean_macro_f1 > 0.5, "{}", head.cv.mean_macro_f1);
+        train_into(second.path(), &spec, &corpus);
+        for component in [Component::Head, Component::Baseline, Component::Probe] {
+            let (a, b) =
+                (Artefact::new(first.path(), &spec, component), Artefact::new(second.path(), &spec, component));
+            assert!(a.exists(), "{component:?}");
+            assert_eq!(std::fs::read(a.weights_path()).unwrap(), std::fs::read(b.weights_path()).unwrap());
+        }
+
+        let vectors = embed_articles(&WordHashEncoder, &corpus.iter().map(|(d, _)| d).collect::<Vec<_>>()).unwrap();
+        let kinds =
+            [SystemKind::Auto, SystemKind::Head, SystemKind::ZeroShot, SystemKind::Baseline, SystemKind::Majority];
+        for kind in kinds {
+            let classifier = build_classifier(kind, &spec, first.path(), Some(&WordHashEncoder)).unwrap();
+            let mut correct = 0;
+            for ((doc, label), v) in corpus.iter().zip(&vectors) {
+                let p = classifier.classify(&Article::new(doc, v)).unwrap();
+                assert_eq!(p.label, spec.labels[p.index].name, "{kind:?}");
+                assert!((p.probabilities.iter().map(|(_, q)| q).sum::<f32>() - 1.0).abs() < 1e-4, "{kind:?}");
+                correct += usize::from(p.index == *label);
+            }
+            let floor = if kind == SystemKind::Majority { corpus.len() / 3 } else { corpus.len() * 2 / 3 };
+            assert!(correct >= floor, "{kind:?}: {correct} of {}", corpus.len());
+        }
+    }
+}
