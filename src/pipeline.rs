@@ -103,3 +103,57 @@ impl Pipeline<'_> {
         Ok(ArticleResult { stance, summary, windows: vectors.windows, doc })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encoder::word_hash::WordHashEncoder;
+    use crate::stance::baseline::Majority;
+    use crate::stance::fixtures::labelled_corpus;
+    use crate::stance::zero_shot::{ExemplarScorer, ZeroShotClassifier, ZeroShotParams};
+    use crate::stance::Spec;
+    use crate::summarize::{CentralitySummarizer, LeadSummarizer};
+
+    /// The whole pipeline offline: one encoder call per batch, stance and summary per article, the
+    /// same result batched or alone.
+    #[test]
+    fn analyses_a_batch_with_the_test_encoder() {
+        let spec = Spec::builtin();
+        let corpus = labelled_corpus(&spec, 2);
+        let docs: Vec<Document> = corpus.iter().map(|(d, _)| d.clone()).collect();
+        let scorer = ExemplarScorer::new(spec.clone(), &WordHashEncoder, ZeroShotParams::default()).unwrap();
+        let classifier = ZeroShotClassifier::new(scorer);
+        let summarizer = CentralitySummarizer::default();
+        let options = SummaryOptions { mode: SummaryMode::BothSides, ..SummaryOptions::default() };
+        let pipeline = Pipeline {
+            encoder: Some(&WordHashEncoder),
+            classifier: &classifier,
+            summarizer: &summarizer,
+            summary: options,
+        };
+        let results = pipeline.analyze(docs.clone()).unwrap();
+        assert_eq!(results.len(), corpus.len());
+        for (result, (doc, label)) in results.iter().zip(&corpus) {
+            assert_eq!((result.doc.id.as_str(), result.stance.index), (doc.id.as_str(), *label));
+            assert!(!result.summary.text.is_empty() && result.windows == doc.sentences.len());
+        }
+        let alone = pipeline.analyze_isolated(vec![docs[1].clone()]).remove(0).unwrap();
+        assert_eq!((alone.stance, alone.summary), (results[1].stance.clone(), results[1].summary.clone()));
+    }
+
+    /// Systems without an encoder run with empty vectors.
+    #[test]
+    fn runs_without_an_encoder() {
+        let spec = Spec::builtin();
+        let docs: Vec<Document> = labelled_corpus(&spec, 1).into_iter().map(|(d, _)| d).collect();
+        let classifier = Majority::from_counts(&spec, &[1, 3, 2]);
+        let pipeline = Pipeline {
+            encoder: None,
+            classifier: &classifier,
+            summarizer: &LeadSummarizer,
+            summary: SummaryOptions::default(),
+        };
+        let results = pipeline.analyze(docs).unwrap();
+        assert!(results.iter().all(|r| r.stance.index == 1 && r.windows == 0 && !r.summary.text.is_empty()));
+    }
+}
