@@ -1,6 +1,6 @@
 //! Articles through the encoder: every sentence embedded (several articles per encoder call), and
 //! the article's own vector as their token-weighted mean. Classifiers, summarizers, training and
-//! evaluation all read these vectors through [`crate::stance::Article`].
+//! evaluation all read these vectors through `stance::Article`, one floor up.
 
 use super::Encoder;
 use crate::document::Document;
