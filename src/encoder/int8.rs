@@ -12,7 +12,7 @@
 //! AVX-512 VNNI (`vpdpwssd`, multiply and add in one instruction), else AVX2, else a portable one; all
 //! compute the same exact sums, so results do not depend on the CPU.
 
-use super::ops::multiversion;
+use super::dispatch::multiversion;
 use candle_core::{bail, Result};
 use rayon::prelude::*;
 
