@@ -3,10 +3,11 @@
 use super::GlobalArgs;
 use anyhow::Result;
 use stance::encoder;
+use stance::encoder::articles::embed_articles;
 use stance::encoder::Encoder;
-use stance::eval::compare::{compare, merge_models, CompareReport, Contender, ModelRun};
+use stance::eval::compare::{compare, merge_models, Contender, ModelRun};
 use stance::eval::dataset::LabelledSet;
-use stance::pipeline::embed_articles;
+use stance::report::compare::{write_json, write_table};
 use stance::stance::systems::{artifacts_dir, build_classifier, SystemKind};
 use stance::stance::Spec;
 use stance::summarize::{CentralitySummarizer, LeadSummarizer, Summarizer};
@@ -94,105 +95,9 @@ pub fn run(global: &GlobalArgs, args: CompareArgs) -> Result<ExitCode> {
     };
     let mut out = std::io::stdout().lock();
     match args.format {
-        CompareFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,
-        CompareFormat::Table => print_tables(&mut out, &report)?,
+        CompareFormat::Json => write_json(&report, &mut out)?,
+        CompareFormat::Table => write_table(&report, &mut out)?,
         CompareFormat::Html => out.write_all(stance::report::html::compare_page(&report)?.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn print_tables(out: &mut impl Write, report: &CompareReport) -> std::io::Result<()> {
-    writeln!(out, "{}: {} articles (embedding took {:.1}s)\n", report.data, report.n, report.embed_seconds)?;
-    let width = report.systems.iter().map(|s| s.name.chars().count()).max().unwrap_or(0).max(11);
-    writeln!(
-        out,
-        "{:<width$} {:>6} {:>9} {:>15} {:>7} {:>6} {:>10}",
-        "system", "acc", "macro-F1", "95% CI", "F_avg", "ECE", "articles/s"
-    )?;
-    for s in &report.systems {
-        let r = &s.report;
-        writeln!(
-            out,
-            "{:<width$} {:>6.3} {:>9.3} {:>15} {:>7.3} {:>6.3} {:>10.1}",
-            s.name,
-            r.accuracy,
-            r.macro_f1,
-            format!("[{:.3}, {:.3}]", s.macro_f1_ci95.0, s.macro_f1_ci95.1),
-            r.f_avg,
-            s.calibration.ece,
-            s.articles_per_second
-        )?;
-    }
-    for s in &report.systems {
-        writeln!(
-            out,
-            "\n{} — per class (precision / recall / F1, support) and confusion (rows gold, columns predicted)",
-            s.name
-        )?;
-        for (c, m) in s.report.per_class.iter().enumerate() {
-            let row: Vec<String> = s.report.confusion[c].iter().map(|n| format!("{n:>4}")).collect();
-            writeln!(
-                out,
-                "  {:<14} {:.3} / {:.3} / {:.3}  ({:>3})   {}",
-                m.label,
-                m.precision,
-                m.recall,
-                m.f1,
-                m.support,
-                row.join("")
-            )?;
-        }
-        let bins: Vec<String> = s
-            .calibration
-            .bins
-            .iter()
-            .map(|b| {
-                format!(
-                    "{:.1}–{:.1}: {:.2} right of {} (said {:.2})",
-                    b.lower, b.upper, b.accuracy, b.count, b.confidence
-                )
-            })
-            .collect();
-        writeln!(out, "  reliability (confidence bin: share right of count, mean confidence): {}", bins.join("; "))?;
-    }
-    if !report.paired.is_empty() {
-        writeln!(out, "\npaired on the same articles (95% bootstrap interval of the difference; exact McNemar test)")?;
-    }
-    for p in &report.paired {
-        writeln!(
-            out,
-            "  {} − {}: macro-F1 {:+.3} [{:+.3}, {:+.3}]; only {} right: {}, only {} right: {} (p {})",
-            p.system,
-            p.against,
-            p.delta_macro_f1,
-            p.delta_ci95.0,
-            p.delta_ci95.1,
-            p.system,
-            p.only_system_right,
-            p.against,
-            p.only_against_right,
-            if p.mcnemar_p < 0.001 { "< 0.001".to_string() } else { format!("= {:.3}", p.mcnemar_p) }
-        )?;
-    }
-    let width = report.summaries.iter().map(|s| s.name.chars().count()).max().unwrap_or(0).max(11);
-    writeln!(
-        out,
-        "\n{:<width$} {:>8} {:>8} {:>8} {:>9} {:>11} {:>12}",
-        "summarizer", "ROUGE-1", "ROUGE-2", "ROUGE-L", "coverage", "redundancy", "compression"
-    )?;
-    let opt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
-    for s in &report.summaries {
-        writeln!(
-            out,
-            "{:<width$} {:>8} {:>8} {:>8} {:>9.3} {:>11.3} {:>12.3}",
-            s.name,
-            opt(s.rouge1),
-            opt(s.rouge2),
-            opt(s.rouge_l),
-            s.coverage,
-            s.redundancy,
-            s.compression
-        )?;
-    }
-    Ok(())
 }

@@ -6,4 +6,3 @@ pub mod dataset;
 pub mod metrics;
 pub mod paired;
 pub mod rouge;
-pub mod vector;

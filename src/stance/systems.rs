@@ -78,7 +78,7 @@ pub fn trained_encoders(dir: &Path, spec: &Spec) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| TrainedHead::exists(dir, spec, name))
+        .filter(|name| TrainedHead::artefact(dir, spec, name).exists())
         .collect();
     names.sort();
     names
@@ -102,7 +102,7 @@ pub fn build_classifier(
         message: format!("no trained {what} in {}; run `stance train --data data/corpus` first", dir.display()),
     };
     let model_name = encoder.map(|e| e.model_name()).unwrap_or_default();
-    let has_head = TrainedHead::exists(dir, spec, &model_name);
+    let has_head = TrainedHead::artefact(dir, spec, &model_name).exists();
     let no_head = || Error::Model {
         model: format!("{}/head", spec.name),
         message: format!(
@@ -127,10 +127,12 @@ pub fn build_classifier(
         SystemKind::ZeroShot => Box::new(ZeroShotClassifier::new(scorer()?)),
         SystemKind::Head if !has_head => return Err(no_head()),
         SystemKind::Head => Box::new(TrainedHead::load(dir, scorer()?)?),
-        SystemKind::Baseline if !BagOfWords::paths(dir, spec).0.is_file() => return Err(untrained("baseline")),
+        SystemKind::Baseline if !BagOfWords::artefact(dir, spec).json_path().is_file() => {
+            return Err(untrained("baseline"))
+        }
         SystemKind::Baseline => Box::new(BagOfWords::load(dir, spec)?),
         SystemKind::Majority => {
-            let card = BagOfWords::card(dir, spec).map_err(|_| untrained("baseline"))?;
+            let card = BagOfWords::artefact(dir, spec).read_card().map_err(|_| untrained("baseline"))?;
             Box::new(Majority::from_counts(spec, &card.class_counts))
         }
     })

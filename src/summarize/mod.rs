@@ -5,7 +5,7 @@
 //! bonus and a redundancy penalty (centroid + MMR); [`LeadSummarizer`] is the lead-k baseline.
 
 use crate::document::Document;
-use crate::eval::vector::dot;
+use crate::numeric::vector::dot;
 use crate::stance::Article;
 use serde::Serialize;
 
