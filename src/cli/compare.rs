@@ -5,9 +5,11 @@ use anyhow::Result;
 use stance::encoder;
 use stance::eval::compare::{compare, CompareReport, Contender};
 use stance::eval::dataset::LabelledSet;
+use stance::eval::summaries::Interval;
 use stance::pipeline::embed_articles;
 use stance::stance::systems::{artifacts_dir, build_classifier, SystemKind};
 use stance::stance::Spec;
+use stance::summarize::learned::default_summarizer;
 use stance::summarize::{CentralitySummarizer, LeadSummarizer, Summarizer};
 use std::io::Write;
 use std::path::PathBuf;
@@ -23,8 +25,9 @@ pub enum CompareFormat {
     /// macro_f1, macro_f1_ci95, f_avg, polar, per_class: [{label, precision, recall, f1, support}],
     /// confusion, calibration: {ece, bins: [{lower, upper, count, confidence, accuracy}]},
     /// articles_per_second, predictions}], paired: [{system, against, delta_macro_f1,
-    /// delta_ci95, only_system_right, only_against_right, mcnemar_p}], summaries: [{name, rouge1,
-    /// rouge2, rouge_l, coverage, redundancy, compression}]}.
+    /// delta_ci95, only_system_right, only_against_right, mcnemar_p}], summaries: [{name, with_reference,
+    /// rouge1, rouge2, rouge_l (each {mean, ci95} or null), versus_lead3: {against, rouge1, rouge2,
+    /// rouge_l} (paired differences, each {mean, ci95}) or null, words, coverage, redundancy, compression}]}.
     Json,
     /// One self-contained HTML page: confusion heat maps, per-class bars, macro-F1 intervals,
     /// paired differences, reliability diagrams and the summarizer table.
@@ -73,7 +76,10 @@ pub fn run(global: &GlobalArgs, args: CompareArgs) -> Result<ExitCode> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let summarizers: [&dyn Summarizer; 2] = [&CentralitySummarizer::default(), &LeadSummarizer];
+    let (learned, centrality) = (default_summarizer(&dir)?, CentralitySummarizer::default());
+    // Without a trained scorer the default is centrality itself: list it once.
+    let mut summarizers: Vec<&dyn Summarizer> = vec![learned.as_ref(), &centrality, &LeadSummarizer];
+    summarizers.dedup_by_key(|s| s.name().to_string());
     let data = match &args.split {
         Some(split) => format!("{} (split {split})", args.data.display()),
         None => args.data.display().to_string(),
@@ -162,22 +168,52 @@ fn print_tables(out: &mut impl Write, report: &CompareReport) -> std::io::Result
     }
     writeln!(
         out,
-        "\n{:<11} {:>8} {:>8} {:>8} {:>9} {:>11} {:>12}",
-        "summarizer", "ROUGE-1", "ROUGE-2", "ROUGE-L", "coverage", "redundancy", "compression"
+        "\n{:<11} {:>22} {:>22} {:>22} {:>6} {:>9} {:>11} {:>12}",
+        "summarizer",
+        "ROUGE-1 [95% CI]",
+        "ROUGE-2 [95% CI]",
+        "ROUGE-L [95% CI]",
+        "words",
+        "coverage",
+        "redundancy",
+        "compression"
     )?;
-    let opt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
+    let interval = |v: Option<Interval>, sign: bool| {
+        v.map_or_else(
+            || "-".to_string(),
+            |v| match sign {
+                true => format!("{:+.3} [{:+.3}, {:+.3}]", v.mean, v.ci95.0, v.ci95.1),
+                false => format!("{:.3} [{:.3}, {:.3}]", v.mean, v.ci95.0, v.ci95.1),
+            },
+        )
+    };
     for s in &report.summaries {
         writeln!(
             out,
-            "{:<11} {:>8} {:>8} {:>8} {:>9.3} {:>11.3} {:>12.3}",
+            "{:<11} {:>22} {:>22} {:>22} {:>6.1} {:>9.3} {:>11.3} {:>12.3}",
             s.name,
-            opt(s.rouge1),
-            opt(s.rouge2),
-            opt(s.rouge_l),
+            interval(s.rouge1, false),
+            interval(s.rouge2, false),
+            interval(s.rouge_l, false),
+            s.words,
             s.coverage,
             s.redundancy,
             s.compression
         )?;
+    }
+    for s in &report.summaries {
+        if let Some(d) = &s.versus_lead3 {
+            writeln!(out, "{}", s.name)?;
+            writeln!(
+                out,
+                "{:<11} {:>22} {:>22} {:>22}   (paired difference on the same {} articles)",
+                format!("− {}", d.against),
+                interval(Some(d.rouge1), true),
+                interval(Some(d.rouge2), true),
+                interval(Some(d.rouge_l), true),
+                s.with_reference
+            )?;
+        }
     }
     Ok(())
 }

@@ -6,4 +6,6 @@ pub mod dataset;
 pub mod metrics;
 pub mod paired;
 pub mod rouge;
+pub mod summaries;
+pub mod summary_fit;
 pub mod vector;
