@@ -149,3 +149,48 @@ fn add(total: &mut [f64; 4], summarizer: &dyn Summarizer, max_words: usize, p: &
         *t += v;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::document_from_text;
+
+    /// An article whose reference summary is what its one sentence with figures says.
+    fn article(k: usize) -> LabelledArticle {
+        let mut body: Vec<String> = (0..6)
+            .map(|i| format!("Officials in district {k} spoke about matter number {i} at length today."))
+            .collect();
+        let key = 1 + k % 5;
+        body[key] = format!("Border guards reported {k} trucks and 40 traders stranded at Torkham after the closure.");
+        let raw = format!("Title {k}\n\n{}\n", body.join(" "));
+        LabelledArticle {
+            doc: document_from_text(&format!("a{k}"), "a.txt", &raw).unwrap(),
+            label: "neutral".into(),
+            split: Some("train".into()),
+            reference_summary: Some(format!(
+                "At Torkham {k} trucks and 40 traders were stranded, border guards reported."
+            )),
+        }
+    }
+
+    #[test]
+    fn learns_which_sentences_carry_the_reference_and_records_its_cross_validation() {
+        let items: Vec<LabelledArticle> = (0..20).map(article).collect();
+        let refs: Vec<&LabelledArticle> = items.iter().collect();
+        let vectors = vec![ArticleVectors::default(); items.len()];
+        let options = SummaryTrainOptions { lengths: vec![(10, 20), (30, 40)], ..SummaryTrainOptions::default() };
+        let trained = train_summarizer(&refs, &vectors, "synthetic".into(), &options).unwrap();
+        let card = &trained.card;
+        assert_eq!((card.articles, card.cv.len(), card.cv_folds), (20, 2, 5));
+        // One sentence is the whole reference: the shorter setting wins, and beats lead-3.
+        assert_eq!((card.target_words, card.max_words), (10, 20));
+        assert!(card.cv[0].rouge1 > card.cv_lead3.rouge1 + 0.2, "{card:?}");
+        let fresh = article(99);
+        let view = Article { doc: &fresh.doc, sentence_vectors: &[], doc_vector: &[] };
+        let summary = trained.summarizer.summarize(&view, &SummaryOptions::default(), &[]);
+        assert_eq!(summary.sentences, vec![1 + 99 % 5]);
+
+        let too_few = SummaryTrainOptions { folds: 11, ..options };
+        assert!(train_summarizer(&refs, &vectors, "synthetic".into(), &too_few).is_err());
+    }
+}

@@ -9,7 +9,7 @@
 
 use super::features::{sentence_features, FEATURE_NAMES};
 use super::scorer::{FitConfig, SentenceScorer};
-use super::{summary_candidates, CentralitySummarizer, Selection, Summarizer, Summary, SummaryOptions};
+use super::{summary_candidates, word_count, CentralitySummarizer, Selection, Summarizer, Summary, SummaryOptions};
 use crate::stance::Article;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -155,11 +155,15 @@ impl Summarizer for LearnedSummarizer {
         let target = self.target_words.min(max_words);
         let bounds = SummaryOptions { max_sentences: limit, max_words, ..*options };
         let mut pick = Selection { doc, options: &bounds, chosen: Vec::new(), words: 0 };
+        // Each side's strongest sentence (`--summary both-sides`) goes in whatever the limits say.
+        for &i in preferred.iter().filter(|&&i| i < doc.sentences.len()) {
+            if !pick.chosen.contains(&i) {
+                pick.words += word_count(&doc.sentences[i].text);
+                pick.chosen.push(i);
+            }
+        }
         if let Some(&(best, _)) = ranked.first() {
             pick.add(best);
-        }
-        for &i in preferred.iter().filter(|&&i| i < doc.sentences.len()) {
-            pick.add(i);
         }
         for &(i, _) in &ranked {
             if pick.words >= target || pick.chosen.len() >= limit {
@@ -194,6 +198,10 @@ mod tests {
         (0..n).map(|i| format!("Sentence {i} {}.", vec!["word"; words - 2].join(" "))).collect()
     }
 
+    fn one_sentence() -> SummaryOptions {
+        SummaryOptions { max_sentences: 1, ..SummaryOptions::default() }
+    }
+
     #[test]
     fn fills_to_the_target_within_the_limits_and_keeps_order() {
         let texts = sentences(12, 20);
@@ -205,10 +213,10 @@ mod tests {
         assert_eq!(summarizer.summarize(&article, &options, &[]).sentences, vec![0, 1, 2]);
         let short = LearnedSummarizer { target_words: 30, ..summarizer.clone() };
         assert_eq!(short.summarize(&article, &options, &[]).sentences, vec![0, 1]);
-        // A preferred sentence (both sides' evidence) goes in right after the best one.
+        // Preferred sentences (both sides' evidence) go in whatever the limits, with the best one.
         assert_eq!(short.summarize(&article, &options, &[9]).sentences, vec![0, 9]);
-        let one = SummaryOptions { max_sentences: 1, ..options };
-        assert_eq!(summarizer.summarize(&article, &one, &[]).sentences, vec![0]);
+        assert_eq!(short.summarize(&article, &one_sentence(), &[9, 11]).sentences, vec![9, 11]);
+        assert_eq!(summarizer.summarize(&article, &one_sentence(), &[]).sentences, vec![0]);
     }
 
     #[test]

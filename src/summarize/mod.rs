@@ -93,7 +93,7 @@ pub fn summary_candidates(doc: &Document, limit: usize) -> Vec<usize> {
         .unwrap_or_else(|| (0..limit).collect())
 }
 
-fn word_count(text: &str) -> usize {
+pub(crate) fn word_count(text: &str) -> usize {
     text.split_whitespace().count()
 }
 
