@@ -45,7 +45,9 @@ fn squeeze(text: &str) -> String {
 fn every_summary_sentence_is_a_sentence_of_the_article_verbatim() {
     for folder in ["data/samples", "data/corpus"] {
         let docs = articles(folder);
-        let records = classify(folder, &[]);
+        // The folder's guide (`LABELING.md`) is a document too, but not one of the articles.
+        let records: Vec<Value> =
+            classify(folder, &[]).into_iter().filter(|r| docs.contains_key(r["id"].as_str().unwrap())).collect();
         assert_eq!(records.len(), docs.len(), "{folder}: one record per article");
         for r in &records {
             let (doc, raw) = &docs[r["id"].as_str().unwrap()];
