@@ -8,7 +8,7 @@
 //! ```
 //!
 //! Every timing is the median of `runs` timed runs after `warmup` untimed ones; tokens are real
-//! tokens (`[CLS]`/`[SEP]` included, padding excluded).
+//! tokens (the model's start and end tokens included, padding excluded).
 
 pub mod measure;
 pub mod plot;

@@ -2,41 +2,13 @@
 //! serve stance, summary and the document vector), the stance classifier and the summarizer.
 
 use crate::document::Document;
+use crate::encoder::articles::{embed_articles, ArticleVectors};
 use crate::encoder::Encoder;
 use crate::error::panic_message;
-use crate::eval::vector::mean_rows;
 use crate::stance::{Article, StanceClassifier, StancePrediction};
 use crate::summarize::{Summarizer, Summary, SummaryMode, SummaryOptions};
 use crate::Result;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-
-/// An article's encoder output.
-#[derive(Debug, Clone, Default)]
-pub struct ArticleVectors {
-    /// One unit vector per sentence.
-    pub sentences: Vec<Vec<f32>>,
-    /// Token-weighted mean of the sentence vectors, renormalised.
-    pub document: Vec<f32>,
-    /// Encoder windows used.
-    pub windows: usize,
-}
-
-/// Embeds several articles' sentences in one encoder call (better batches than one article at a time).
-pub fn embed_articles(encoder: &dyn Encoder, docs: &[&Document]) -> Result<Vec<ArticleVectors>> {
-    let texts: Vec<&str> = docs.iter().flat_map(|d| d.sentences.iter().map(|s| s.text.as_str())).collect();
-    let mut embeddings = encoder.encode(&texts)?.into_iter();
-    let mut out = Vec::with_capacity(docs.len());
-    for doc in docs {
-        let own: Vec<_> = embeddings.by_ref().take(doc.sentences.len()).collect();
-        let weights: Vec<f32> = own.iter().map(|e| e.tokens.max(1) as f32).collect();
-        let sentences: Vec<Vec<f32>> = own.iter().map(|e| e.vector.clone()).collect();
-        let mut document =
-            if sentences.is_empty() { vec![0.0; encoder.dim()] } else { mean_rows(&sentences, Some(&weights))? };
-        crate::eval::vector::normalize(&mut document);
-        out.push(ArticleVectors { windows: own.iter().map(|e| e.windows).sum(), sentences, document });
-    }
-    Ok(out)
-}
 
 /// The result of analysing one article.
 #[derive(Debug, Clone)]
@@ -108,7 +80,7 @@ impl Pipeline<'_> {
 
     /// Classifies and summarises an article whose vectors are already computed.
     pub fn analyze_embedded(&self, doc: Document, vectors: &ArticleVectors) -> Result<ArticleResult> {
-        let article = Article { doc: &doc, sentence_vectors: &vectors.sentences, doc_vector: &vectors.document };
+        let article = Article::new(&doc, vectors);
         let stance = self.classifier.classify(&article)?;
         let preferred: Vec<usize> = match self.summary.mode {
             SummaryMode::Central => Vec::new(),
@@ -129,5 +101,59 @@ impl Pipeline<'_> {
         };
         let summary = self.summarizer.summarize(&article, &self.summary, &preferred);
         Ok(ArticleResult { stance, summary, windows: vectors.windows, doc })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encoder::word_hash::WordHashEncoder;
+    use crate::stance::baseline::Majority;
+    use crate::stance::fixtures::labelled_corpus;
+    use crate::stance::zero_shot::{ExemplarScorer, ZeroShotClassifier, ZeroShotParams};
+    use crate::stance::Spec;
+    use crate::summarize::{CentralitySummarizer, LeadSummarizer};
+
+    /// The whole pipeline offline: one encoder call per batch, stance and summary per article, the
+    /// same result batched or alone.
+    #[test]
+    fn analyses_a_batch_with_the_test_encoder() {
+        let spec = Spec::builtin();
+        let corpus = labelled_corpus(&spec, 2);
+        let docs: Vec<Document> = corpus.iter().map(|(d, _)| d.clone()).collect();
+        let scorer = ExemplarScorer::new(spec.clone(), &WordHashEncoder, ZeroShotParams::default()).unwrap();
+        let classifier = ZeroShotClassifier::new(scorer);
+        let summarizer = CentralitySummarizer::default();
+        let options = SummaryOptions { mode: SummaryMode::BothSides, ..SummaryOptions::default() };
+        let pipeline = Pipeline {
+            encoder: Some(&WordHashEncoder),
+            classifier: &classifier,
+            summarizer: &summarizer,
+            summary: options,
+        };
+        let results = pipeline.analyze(docs.clone()).unwrap();
+        assert_eq!(results.len(), corpus.len());
+        for (result, (doc, label)) in results.iter().zip(&corpus) {
+            assert_eq!((result.doc.id.as_str(), result.stance.index), (doc.id.as_str(), *label));
+            assert!(!result.summary.text.is_empty() && result.windows == doc.sentences.len());
+        }
+        let alone = pipeline.analyze_isolated(vec![docs[1].clone()]).remove(0).unwrap();
+        assert_eq!((alone.stance, alone.summary), (results[1].stance.clone(), results[1].summary.clone()));
+    }
+
+    /// Systems without an encoder run with empty vectors.
+    #[test]
+    fn runs_without_an_encoder() {
+        let spec = Spec::builtin();
+        let docs: Vec<Document> = labelled_corpus(&spec, 1).into_iter().map(|(d, _)| d).collect();
+        let classifier = Majority::from_counts(&spec, &[1, 3, 2]);
+        let pipeline = Pipeline {
+            encoder: None,
+            classifier: &classifier,
+            summarizer: &LeadSummarizer,
+            summary: SummaryOptions::default(),
+        };
+        let results = pipeline.analyze(docs).unwrap();
+        assert!(results.iter().all(|r| r.stance.index == 1 && r.windows == 0 && !r.summary.text.is_empty()));
     }
 }

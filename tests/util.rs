@@ -45,7 +45,7 @@ pub fn stance_cmd() -> assert_cmd::Command {
 
 /// Cosine similarity.
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    stance::eval::vector::cosine(a, b)
+    stance::numeric::vector::cosine(a, b)
 }
 
 /// The JSON lines `stance classify --format jsonl` wrote, each parsed (a line that is not JSON fails).

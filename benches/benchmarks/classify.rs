@@ -4,6 +4,7 @@
 use super::{config, fixture};
 use criterion::{criterion_group, Criterion, Throughput};
 use stance::bench::{run::classify_parts, SYSTEMS};
+use stance::encoder::articles::ArticleVectors;
 use stance::encoder::Encoder;
 use stance::stance::Article;
 use std::hint::black_box;
@@ -15,15 +16,12 @@ fn classify(c: &mut Criterion) {
     for &kind in SYSTEMS {
         let encoder = kind.needs_encoder().then_some(&f.encoder as &dyn Encoder);
         let (classifier, _) = classify_parts(kind, encoder).expect("the system builds");
-        let none = Vec::new();
+        let none = ArticleVectors::default();
         let articles: Vec<Article<'_>> = f
             .docs
             .iter()
             .zip(&f.vectors)
-            .map(|(doc, v)| match encoder {
-                Some(_) => Article { doc, sentence_vectors: &v.sentences, doc_vector: &v.document },
-                None => Article { doc, sentence_vectors: &none, doc_vector: &[] },
-            })
+            .map(|(doc, v)| Article::new(doc, if encoder.is_some() { v } else { &none }))
             .collect();
         group.bench_function(kind.name(), |b| {
             b.iter(|| {

@@ -10,12 +10,7 @@ use std::hint::black_box;
 
 fn summarize(c: &mut Criterion) {
     let f = fixture();
-    let articles: Vec<Article<'_>> = f
-        .docs
-        .iter()
-        .zip(&f.vectors)
-        .map(|(doc, v)| Article { doc, sentence_vectors: &v.sentences, doc_vector: &v.document })
-        .collect();
+    let articles: Vec<Article<'_>> = f.docs.iter().zip(&f.vectors).map(|(doc, v)| Article::new(doc, v)).collect();
     let options = SummaryOptions::default();
     let mut group = c.benchmark_group("summarize");
     group.throughput(Throughput::Elements(articles.len() as u64));

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 /// `schema` of a workload dump written by `stance bench --dump-workload`.
 pub const DUMP_SCHEMA: &str = "stance-bench-workload/1";
 
-/// Windows of token ids (with `[CLS]`/`[SEP]`), grouped into the batches one forward pass each sees.
+/// Windows of token ids (with the model's start and end tokens), grouped into the batches one forward pass each sees.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenWorkload {
     /// Short name, e.g. `chunks-256` or `sentences`; (`name`, `batch`) identifies a workload.
@@ -89,8 +89,8 @@ impl TokenSource {
         self.stream.len()
     }
 
-    /// `count` windows of exactly `len` tokens (`[CLS]` + `len - 2` consecutive stream tokens +
-    /// `[SEP]`), taken one after another from the start of the stream, wrapping around at its end.
+    /// `count` windows of exactly `len` tokens (the model's start token, `len - 2` consecutive
+    /// stream tokens and its end token, as [`Encoder::windows`] makes them), taken one after another from the start of the stream, wrapping around at its end.
     pub fn chunks(&self, encoder: &dyn Encoder, len: usize, count: usize) -> Result<Vec<Vec<u32>>> {
         let span = len
             .checked_sub(2)

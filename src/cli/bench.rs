@@ -3,7 +3,6 @@
 use super::GlobalArgs;
 use anyhow::{Context, Result};
 use clap::ValueEnum;
-use stance::bench::report::{write_json, write_table};
 use stance::bench::run::{encoder_options, token_workloads};
 use stance::bench::{
     configs, plot, precision_name, run_config, run_isolated, write_atomic, Config, Plan, WorkloadDump, WorkloadKind,
@@ -11,6 +10,7 @@ use stance::bench::{
 };
 use stance::encoder::{self, Precision};
 use stance::hub::ModelFiles;
+use stance::report::bench::{write_json, write_table};
 use stance::stance::systems::SystemKind;
 use std::io::Write;
 use std::path::{Path, PathBuf};

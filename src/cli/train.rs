@@ -2,19 +2,15 @@
 
 use super::GlobalArgs;
 use anyhow::{Context, Result};
+use stance::encoder::articles::{embed_articles, ArticleVectors};
 use stance::encoder::cache::{default_cache_dir, CachedEncoder};
 use stance::encoder::{self, Encoder};
 use stance::eval::dataset::LabelledSet;
-use stance::eval::metrics::CrossFit;
-use stance::pipeline::{embed_articles, ArticleVectors};
 use stance::stance::baseline::article_text;
-use stance::stance::card::ModelCard;
 use stance::stance::decision::{DecisionRule, ThresholdScore};
 use stance::stance::head::FeatureGroup;
-use stance::stance::linear::TrainConfig;
 use stance::stance::systems::training_output_dir;
-use stance::stance::train::{class_counts, train_baseline, train_head, Example, TrainOptions};
-use stance::stance::zero_shot::{ExemplarScorer, ZeroShotParams};
+use stance::stance::train::{train_and_save, Example, HeadEncoder, Recipe};
 use stance::stance::{Article, Spec};
 use std::io::Write;
 use std::path::PathBuf;
@@ -48,27 +44,41 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value_t = TrainTarget::Transformer)]
     encoder: TrainTarget,
     /// Feature groups of the head, comma-separated (e.g. `evidence,words`).
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [FeatureGroup::Evidence, FeatureGroup::Words, FeatureGroup::Sentences])]
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = Recipe::default().features)]
     features: Vec<FeatureGroup>,
     /// Cross-validation folds.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = Recipe::default().folds)]
     folds: usize,
     /// Cross-validation rounds, each with its own folds: the stacked models' out-of-fold outputs
     /// are averaged over them, so the head does not hang on one way of dealing the folds.
-    #[arg(long, default_value_t = 5, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    #[arg(long, default_value_t = Recipe::default().repeats, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     repeats: usize,
     /// Seed for folds and optimiser.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = Recipe::default().seed)]
     seed: u64,
     /// Head epochs.
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = Recipe::default().epochs)]
     epochs: usize,
     /// Head AdamW weight decay.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = Recipe::default().weight_decay)]
     weight_decay: f64,
     /// Head AdamW learning rate.
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = Recipe::default().learning_rate)]
     learning_rate: f64,
+}
+
+impl TrainArgs {
+    fn recipe(&self) -> Recipe {
+        Recipe {
+            folds: self.folds,
+            repeats: self.repeats,
+            seed: self.seed,
+            epochs: self.epochs,
+            weight_decay: self.weight_decay,
+            learning_rate: self.learning_rate,
+            features: self.features.clone(),
+        }
+    }
 }
 
 /// Trains, prints cross-validated macro-F1, and saves artefacts with their cards.
@@ -88,13 +98,7 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
         args.split
     );
     let data = format!("{} (split {})", args.data.display(), args.split);
-    let labels = items
-        .iter()
-        .map(|a| {
-            spec.index_of(&a.label)
-                .with_context(|| format!("{}: label {:?} is not in spec {}", a.doc.path, a.label, spec.name))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let labels = items.iter().map(|a| spec.gold_index(&a.label, &a.doc.path)).collect::<stance::Result<Vec<_>>>()?;
 
     let needs_encoder = args.encoder == TrainTarget::Transformer;
     let (encoder, files) = if needs_encoder {
@@ -113,75 +117,30 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
         .zip(&vectors)
         .zip(&labels)
         .map(|((a, v), &label)| {
-            let article = Article { doc: &a.doc, sentence_vectors: &v.sentences, doc_vector: &v.document };
+            let article = Article::new(&a.doc, v);
             Example { text: article_text(&article), article, label }
         })
         .collect();
-    let head_cfg = TrainConfig {
-        epochs: args.epochs,
-        learning_rate: args.learning_rate,
-        weight_decay: args.weight_decay,
-        seed: args.seed,
-        ..TrainConfig::default()
+    let recipe = args.recipe();
+    let head_encoder = match (&encoder, &files) {
+        (Some(encoder), Some(files)) => {
+            Some(HeadEncoder { encoder: encoder as &dyn Encoder, id: files.spec.versioned_id() })
+        }
+        _ => None,
     };
-    let baseline_cfg = TrainConfig {
-        epochs: 200,
-        learning_rate: 0.05,
-        weight_decay: 0.01,
-        seed: args.seed,
-        standardize: false,
-        ..TrainConfig::default()
-    };
-    // Sentence embeddings are unit vectors already: no standardising.
-    let probe_cfg = TrainConfig { seed: args.seed, standardize: false, ..TrainConfig::default() };
-    let options = TrainOptions {
-        cross_fit: CrossFit { folds: args.folds, repeats: args.repeats, seed: args.seed },
-        head: head_cfg.clone(),
-        baseline: baseline_cfg.clone(),
-        probe: probe_cfg,
-        groups: args.features.clone(),
-    };
-    let card = |system: &str,
-                encoder: Option<String>,
-                features: Vec<String>,
-                cfg: &TrainConfig,
-                cv: &stance::eval::metrics::CvScores| ModelCard {
-        system: system.to_string(),
-        spec: spec.name.clone(),
-        labels: spec.label_names(),
-        encoder,
-        features,
-        data: data.clone(),
-        class_counts: class_counts(&spec, &examples),
-        seed: args.seed,
-        epochs: cfg.epochs,
-        cv_folds: args.folds,
-        cv_repeats: args.repeats,
-        cv_macro_f1: cv.fold_macro_f1.clone(),
-        cv_mean_macro_f1: cv.mean_macro_f1,
-    };
+    let report = train_and_save(&spec, &examples, head_encoder, &recipe, &data, &out)?;
 
     let cv = format!("{}-fold ×{}", args.folds, args.repeats);
-    let baseline = train_baseline(&spec, &examples, &options)?;
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "baseline  {cv} macro-F1 {:.3} ± {:.3}", baseline.cv.mean_macro_f1, baseline.cv.std_macro_f1)?;
-    baseline.model.save(&out, card("baseline", None, vec!["words".into()], &baseline_cfg, &baseline.cv))?;
-
-    if let (Some(encoder), Some(files)) = (&encoder, &files) {
-        let scorer = ExemplarScorer::new(spec.clone(), encoder as &dyn Encoder, ZeroShotParams::default())?;
-        let uses_words = args.features.contains(&FeatureGroup::Words);
-        let words = uses_words.then(|| stance::stance::baseline::BagOfWords::load(&out, &spec)).transpose()?;
-        let (head, thresholds) =
-            train_head(scorer, &examples, uses_words.then_some(baseline.cv.oof_proba.as_slice()), words, &options)?;
+    let baseline = &report.baseline;
+    writeln!(stdout, "baseline  {cv} macro-F1 {:.3} ± {:.3}", baseline.mean_macro_f1, baseline.std_macro_f1)?;
+    if let Some(head) = &report.head {
         writeln!(
             stdout,
             "head      {cv} macro-F1 {:.3} ± {:.3}  (features: {:?})",
             head.cv.mean_macro_f1, head.cv.std_macro_f1, args.features
         )?;
-        print_decision(&mut stdout, head.model.rule(), &thresholds)?;
-        let features = args.features.iter().map(|g| format!("{g:?}").to_lowercase()).collect();
-        let card = card("head", Some(files.spec.versioned_id()), features, &head_cfg, &head.cv);
-        head.model.save(&out, card, thresholds)?;
+        print_decision(&mut stdout, head.rule, &head.thresholds)?;
     }
     writeln!(stdout, "saved to {}", out.display())?;
     Ok(ExitCode::SUCCESS)

@@ -3,10 +3,10 @@
 use super::GlobalArgs;
 use anyhow::{Context, Result};
 use stance::encoder;
+use stance::encoder::articles::embed_articles;
 use stance::encoder::cache::{default_cache_dir, CachedEncoder};
 use stance::eval::dataset::LabelledSet;
 use stance::eval::summary_fit::{train_summarizer, SummaryTrainOptions};
-use stance::pipeline::embed_articles;
 use stance::stance::systems::training_output_dir;
 use stance::summarize::scorer::FitConfig;
 use std::io::Write;

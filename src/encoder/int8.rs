@@ -8,10 +8,11 @@
 //! activations, not of the weights, was most of int8's error (min cosine to f32 0.9937 with 8-bit
 //! activations, 0.9992 with 12). Weights are packed at load so the kernel broadcasts a pair of
 //! activations and multiplies it with one register holding that pair's weights for eight outputs:
-//! no horizontal sums, and each tile's outputs come out as whole rows. The AVX2 kernel is chosen at run time;
-//! a portable one computes the same sums.
+//! no horizontal sums, and each tile's outputs come out as whole rows. The kernel is chosen at run time:
+//! AVX-512 VNNI (`vpdpwssd`, multiply and add in one instruction), else AVX2, else a portable one; all
+//! compute the same exact sums, so results do not depend on the CPU.
 
-use super::ops::multiversion;
+use super::dispatch::multiversion;
 use candle_core::{bail, Result};
 use rayon::prelude::*;
 
@@ -116,7 +117,7 @@ impl QuantMatrix {
         }
         let (xq, xs) = quantize(x, m, self.cols, m.next_multiple_of(MR), activation_levels(self.cols));
         let stride = 2 * self.pairs;
-        let avx2 = has_avx2();
+        let kernel = Kernel::detect();
         // Each task takes a block of rows through every weight tile, so a tile's packed weights
         // stay in cache while the block's activation tiles stream past them.
         y.par_chunks_mut(BLOCK * n).enumerate().for_each(|(b, y)| {
@@ -127,7 +128,7 @@ impl QuantMatrix {
                 for i in (0..rows).step_by(MR) {
                     let first = b * BLOCK + i;
                     let x = &xq[first * stride..(first + MR) * stride];
-                    let out = tile(x, w, &xs[first..first + MR], ws, avx2);
+                    let out = tile(x, w, &xs[first..first + MR], ws, kernel);
                     for (r, out) in out.iter().enumerate().take(rows - i) {
                         y[(i + r) * n + t * NR..][..cols].copy_from_slice(&out[..cols]);
                     }
@@ -138,24 +139,50 @@ impl QuantMatrix {
     }
 }
 
-fn has_avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return std::is_x86_feature_detected!("avx2");
-    #[cfg(not(target_arch = "x86_64"))]
-    false
+/// The tile kernels this CPU can run, fastest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kernel {
+    /// AVX-512 with VNNI: `vpdpwssd` multiplies and accumulates 16-bit pairs in one instruction.
+    Avx512Vnni,
+    /// AVX2: `vpmaddwd` then `vpaddd`.
+    Avx2,
+    /// Plain Rust.
+    Portable,
+}
+
+impl Kernel {
+    fn detect() -> Kernel {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx512f")
+                && std::is_x86_feature_detected!("avx512bw")
+                && std::is_x86_feature_detected!("avx512vnni")
+            {
+                return Kernel::Avx512Vnni;
+            }
+            if std::is_x86_feature_detected!("avx2") {
+                return Kernel::Avx2;
+            }
+        }
+        Kernel::Portable
+    }
 }
 
 /// One tile: `MR` activation rows (`x`, row-major, scales `xs`) times one packed weight tile
-/// (`w`, row scales `ws`), rescaled to f32; the AVX2 kernel where `avx2` says the CPU has it.
-fn tile(x: &[i16], w: &[i16], xs: &[f32], ws: &[f32], avx2: bool) -> [[f32; NR]; MR] {
+/// (`w`, row scales `ws`), rescaled to f32, with `kernel` (which must be one this CPU runs).
+/// Every kernel computes the same exact integer sums and the same float rescaling.
+fn tile(x: &[i16], w: &[i16], xs: &[f32], ws: &[f32], kernel: Kernel) -> [[f32; NR]; MR] {
     assert!(x.len() * NR == w.len() * MR && xs.len() == MR && ws.len() == NR);
-    #[cfg(target_arch = "x86_64")]
-    if avx2 {
-        // SAFETY: AVX2 was detected and the assert above checked the tile shapes.
-        return unsafe { avx2::tile(x, w, xs, ws) };
+    match kernel {
+        // SAFETY: the features were detected by `Kernel::detect` and the assert above checked the
+        // tile shapes.
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx512Vnni => unsafe { avx512::tile(x, w, xs, ws) },
+        // SAFETY: as above.
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx2 => unsafe { avx2::tile(x, w, xs, ws) },
+        _ => portable_tile(x, w, xs, ws),
     }
-    let _ = avx2;
-    portable_tile(x, w, xs, ws)
 }
 
 /// [`tile`] in plain Rust.
@@ -217,6 +244,40 @@ mod avx2 {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use super::{MR, NR};
+    use std::arch::x86_64::*;
+
+    /// [`super::avx2::tile`] with one 512-bit register per activation row: a broadcast pair of
+    /// activations times the pair's weights for all sixteen outputs, multiplied and summed into
+    /// sixteen `i32` lanes by one `vpdpwssd` (exact: no saturation).
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F, AVX-512BW and AVX-512 VNNI; shapes as for the AVX2 kernel.
+    #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+    pub unsafe fn tile(x: &[i16], w: &[i16], xs: &[f32], ws: &[f32]) -> [[f32; NR]; MR] {
+        let pairs = x.len() / MR / 2;
+        let (xp, wp) = (x.as_ptr().cast::<i32>(), w.as_ptr().cast::<__m512i>());
+        let mut acc = [_mm512_setzero_si512(); MR];
+        for p in 0..pairs {
+            // SAFETY (all reads): within the lengths the caller guarantees.
+            let wv = unsafe { _mm512_loadu_si512(wp.add(p)) };
+            for (i, acc) in acc.iter_mut().enumerate() {
+                let xv = _mm512_set1_epi32(unsafe { xp.add(i * pairs + p).read_unaligned() });
+                *acc = _mm512_dpwssd_epi32(*acc, xv, wv);
+            }
+        }
+        let ws = unsafe { _mm512_loadu_ps(ws.as_ptr()) };
+        let mut out = [[0.0f32; NR]; MR];
+        for ((out, acc), &x) in out.iter_mut().zip(&acc).zip(xs) {
+            let v = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(*acc), ws), _mm512_set1_ps(x));
+            unsafe { _mm512_storeu_ps(out.as_mut_ptr(), v) };
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,7 +317,11 @@ mod tests {
         let (xs, ws): (Vec<f32>, Vec<f32>) =
             ((1..=MR).map(|s| s as f32).collect(), (1..=NR).map(|s| 1.0 / s as f32).collect());
         let portable = portable_tile(&x, &w, &xs, &ws);
-        assert_eq!(tile(&x, &w, &xs, &ws, has_avx2()), portable);
+        for kernel in [Kernel::Avx512Vnni, Kernel::Avx2, Kernel::Portable] {
+            if kernel >= Kernel::detect() {
+                assert_eq!(tile(&x, &w, &xs, &ws, kernel), portable, "{kernel:?}");
+            }
+        }
         let first: i32 = (0..pairs)
             .map(|p| {
                 i32::from(x[2 * p]) * i32::from(w[2 * p * NR]) + i32::from(x[2 * p + 1]) * i32::from(w[2 * p * NR + 1])

@@ -6,13 +6,17 @@
 //! kernels (`ops`, `int8`). Adding an architecture is one model file, one match arm in [`load`]
 //! and one registry entry.
 
+pub mod articles;
 pub mod cache;
+mod dispatch;
 mod int8;
 mod model;
 mod mpnet;
 mod ops;
 mod sentence;
 pub mod windows;
+#[cfg(test)]
+pub(crate) mod word_hash;
 
 pub use sentence::{EncoderOptions, Precision};
 

@@ -288,29 +288,9 @@ impl CustomOp1 for Attention<'_> {
     }
 }
 
-/// Defines a function twice, once compiled for AVX2 + FMA, and picks the fast one at run time,
-/// so the elementwise loops in [`math`] vectorise without giving up older CPUs.
-macro_rules! multiversion {
-    ($(#[$meta:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block) => {
-        $(#[$meta])*
-        $vis fn $name($($arg: $ty),*) $(-> $ret)? {
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx2,fma")]
-                fn avx2($($arg: $ty),*) $(-> $ret)? $body
-                if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-                    // SAFETY: the features were just detected.
-                    return unsafe { avx2($($arg),*) };
-                }
-            }
-            $body
-        }
-    };
-}
-pub(super) use multiversion;
-
 /// Vectorisable float kernels: branch-free polynomial `exp` and `erf`, softmax, layer norm.
 pub mod math {
+    use super::super::dispatch::multiversion;
     use super::Norm;
 
     const LANES: usize = 8;

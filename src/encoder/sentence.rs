@@ -5,8 +5,8 @@
 use super::ops::on_this_thread;
 use super::windows::{plan_batches, split_windows};
 use super::{Backbone, Embedding, Encoder};
-use crate::eval::vector::normalize;
 use crate::hub::{ModelFiles, ModelSpec, Pooling};
+use crate::numeric::vector::normalize;
 use crate::{Error, Result};
 use rayon::prelude::*;
 use std::path::Path;

@@ -6,10 +6,10 @@ use super::dataset::LabelledArticle;
 use super::metrics::{bootstrap_macro_f1, ClassificationReport};
 use super::paired::{paired_comparison, PairedComparison};
 use super::summaries::{summary_results, SummaryResult};
-use crate::pipeline::ArticleVectors;
+use crate::encoder::articles::ArticleVectors;
 use crate::stance::{Article, Spec, StanceClassifier};
 use crate::summarize::Summarizer;
-use crate::{Error, Result};
+use crate::Result;
 use serde::Serialize;
 use std::time::Instant;
 
@@ -72,28 +72,15 @@ pub fn compare(
     summarizers: &[&dyn Summarizer],
 ) -> Result<CompareReport> {
     let labels = spec.label_names();
-    let gold = items
-        .iter()
-        .map(|a| {
-            spec.index_of(&a.label).ok_or_else(|| Error::Input {
-                input: a.doc.path.clone(),
-                message: format!("label {:?} is not in spec {}", a.label, spec.name),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let articles: Vec<Article<'_>> = items
-        .iter()
-        .zip(vectors)
-        .map(|(a, v)| Article { doc: &a.doc, sentence_vectors: &v.sentences, doc_vector: &v.document })
-        .collect();
+    let gold = items.iter().map(|a| spec.gold_index(&a.label, &a.doc.path)).collect::<Result<Vec<_>>>()?;
+    let articles: Vec<Article<'_>> = items.iter().zip(vectors).map(|(a, v)| Article::new(&a.doc, v)).collect();
     let mut systems = Vec::new();
     let mut predicted = Vec::new();
     for c in contenders {
         let start = Instant::now();
         let predictions = articles.iter().map(|a| c.classifier.classify(a)).collect::<Result<Vec<_>>>()?;
         let seconds = start.elapsed().as_secs_f64() + if c.uses_encoder { embed_seconds } else { 0.0 };
-        let pred: Vec<usize> =
-            predictions.iter().map(|p| spec.index_of(&p.label).unwrap_or(spec.neutral_index())).collect();
+        let pred: Vec<usize> = predictions.iter().map(|p| p.index).collect();
         let report = ClassificationReport::compute(&labels, &gold, &pred)?.with_polar(spec.polar_indices())?;
         let confidence: Vec<f64> = predictions
             .iter()
@@ -119,4 +106,65 @@ pub fn compare(
         .collect::<Result<Vec<_>>>()?;
     let summaries = summary_results(summarizers, items, &articles, BOOTSTRAP_ITERATIONS, 7)?;
     Ok(CompareReport { data, n: items.len(), labels, embed_seconds, systems, paired, summaries })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encoder::articles::embed_articles;
+    use crate::encoder::word_hash::WordHashEncoder;
+    use crate::stance::baseline::Majority;
+    use crate::stance::fixtures::labelled_corpus;
+    use crate::stance::zero_shot::{ExemplarScorer, ZeroShotClassifier, ZeroShotParams};
+    use crate::summarize::{CentralitySummarizer, LeadSummarizer};
+
+    fn items(spec: &Spec) -> Vec<LabelledArticle> {
+        labelled_corpus(spec, 4)
+            .into_iter()
+            .map(|(doc, label)| LabelledArticle {
+                reference_summary: Some(doc.sentences[0].text.clone()),
+                label: spec.labels[label].name.clone(),
+                split: None,
+                doc,
+            })
+            .collect()
+    }
+
+    fn contenders(spec: &Spec) -> Vec<Contender> {
+        let scorer = ExemplarScorer::new(spec.clone(), &WordHashEncoder, ZeroShotParams::default()).unwrap();
+        vec![
+            Contender { classifier: Box::new(ZeroShotClassifier::new(scorer)), uses_encoder: true },
+            Contender { classifier: Box::new(Majority::from_counts(spec, &[1, 1, 2])), uses_encoder: false },
+        ]
+    }
+
+    /// Every figure offline, the same on a second run (timings aside); an unknown gold label is an
+    /// error, not a neutral.
+    #[test]
+    fn compares_systems_and_summarizers_offline() {
+        let spec = Spec::builtin();
+        let owned = items(&spec);
+        let items: Vec<&LabelledArticle> = owned.iter().collect();
+        let vectors = embed_articles(&WordHashEncoder, &items.iter().map(|a| &a.doc).collect::<Vec<_>>()).unwrap();
+        let summarizers: [&dyn Summarizer; 2] = [&CentralitySummarizer::default(), &LeadSummarizer];
+        let run = |items: &[&LabelledArticle]| {
+            let mut report = compare("fixture".into(), &spec, items, &vectors, 0.0, &contenders(&spec), &summarizers)?;
+            report.systems.iter_mut().for_each(|s| s.articles_per_second = 0.0);
+            Ok::<_, crate::Error>(serde_json::to_string(&report).unwrap())
+        };
+        let json = run(&items).unwrap();
+        assert_eq!(json, run(&items).unwrap());
+        let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(report["n"], 12);
+        assert_eq!(report["systems"][0]["macro_f1"], 1.0, "the exemplars themselves are easy");
+        assert_eq!(report["systems"][1]["predictions"][0], "neutral");
+        assert_eq!(report["paired"].as_array().unwrap().len(), 1);
+        let rouge1 = |k: usize| report["summaries"][k]["rouge1"]["mean"].as_f64().unwrap();
+        assert!(rouge1(0) > 0.3 && rouge1(1) > 0.3, "both summaries hold the reference sentence's words");
+
+        let mut unknown = owned[0].clone();
+        unknown.label = "pro-Delhi".into();
+        let err = run(&[&unknown]).unwrap_err().to_string();
+        assert!(err.contains("pro-Delhi"), "{err}");
+    }
 }

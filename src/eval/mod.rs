@@ -8,4 +8,3 @@ pub mod paired;
 pub mod rouge;
 pub mod summaries;
 pub mod summary_fit;
-pub mod vector;

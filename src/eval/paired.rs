@@ -3,7 +3,8 @@
 //! resamples; McNemar's exact test on the articles only one of them gets right). Separate intervals
 //! per system overlap even when one system is reliably better, so they understate a real gap.
 
-use super::metrics::{bootstrap_interval, confusion_matrix, macro_f1, macro_f1_of};
+use super::metrics::bootstrap_interval;
+use crate::numeric::confusion::{confusion_matrix, macro_f1, macro_f1_of};
 use crate::Result;
 use serde::Serialize;
 

@@ -5,7 +5,7 @@
 use super::dataset::LabelledArticle;
 use super::metrics::{bootstrap_interval, compression_ratio, coverage, redundancy};
 use super::rouge::rouge;
-use super::vector::{mean_rows, normalize};
+use crate::numeric::vector::{mean_rows, normalize};
 use crate::stance::Article;
 use crate::summarize::{Summarizer, SummaryOptions};
 use crate::Result;

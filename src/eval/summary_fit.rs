@@ -5,9 +5,9 @@
 //! by k-fold cross-validation over articles on the ROUGE-1 F1 of whole summaries.
 
 use super::dataset::LabelledArticle;
-use super::metrics::stratified_folds;
 use super::rouge::{rouge, rouge1_recall};
-use crate::pipeline::ArticleVectors;
+use crate::encoder::articles::ArticleVectors;
+use crate::numeric::folds::stratified_folds;
 use crate::stance::Article;
 use crate::summarize::features::{sentence_features, FEATURE_NAMES, N_FEATURES};
 use crate::summarize::learned::{LengthScore, SummaryCard};
@@ -70,7 +70,7 @@ pub fn train_summarizer(
         .zip(vectors)
         .filter_map(|(item, v)| item.reference_summary.as_deref().map(|r| (item, v, r)))
         .filter_map(|(item, v, reference)| {
-            let article = Article { doc: &item.doc, sentence_vectors: &v.sentences, doc_vector: &v.document };
+            let article = Article::new(&item.doc, v);
             let candidates = summary_candidates(&item.doc, item.doc.sentences.len());
             let rows = sentence_features(&item.doc, &candidates, &v.sentences, &v.document);
             let targets =

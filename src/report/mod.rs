@@ -1,7 +1,9 @@
 //! The report: one [`Record`] per input (an analysed article or an error), written by a
 //! [`Renderer`] as a table, JSON lines, a JSON array, CSV or one self-contained HTML page. The
-//! pipeline never branches on format. [`html`] also renders `stance compare` and `stance bench`.
+//! pipeline never branches on format. [`compare`], [`bench`](mod@bench) and [`html`] render `stance compare` and `stance bench`.
 
+pub mod bench;
+pub mod compare;
 pub mod html;
 mod render;
 

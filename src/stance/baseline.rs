@@ -1,13 +1,13 @@
 //! Baselines without a transformer: TF-IDF word n-grams with softmax regression, and the majority class.
 
+use super::artefact::{Artefact, Component};
 use super::card::ModelCard;
 use super::linear::LinearHead;
 use super::tfidf::TfidfVectorizer;
 use super::{Article, Spec, StanceClassifier, StancePrediction};
-use crate::{Error, Result};
-use candle_core::Device;
+use crate::Result;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The text a word model sees: title and body.
 pub fn article_text(article: &Article<'_>) -> String {
@@ -36,42 +36,24 @@ impl BagOfWords {
         BagOfWords { spec, vectorizer, head }
     }
 
-    /// Paths of the artefact pair for a spec in `dir`: `<spec>.baseline.{json,safetensors}`.
-    pub fn paths(dir: &Path, spec: &Spec) -> (PathBuf, PathBuf) {
-        (dir.join(format!("{}.baseline.json", spec.name)), dir.join(format!("{}.baseline.safetensors", spec.name)))
+    /// The trained baseline of `spec` in `dir`.
+    pub fn artefact(dir: &Path, spec: &Spec) -> Artefact {
+        Artefact::new(dir, spec, Component::Baseline)
     }
 
     /// Loads the trained baseline for `spec` from `dir`.
     pub fn load(dir: &Path, spec: &Spec) -> Result<Self> {
-        let (json, weights) = Self::paths(dir, spec);
-        let text = std::fs::read_to_string(&json).map_err(|e| Error::io(&json, e))?;
-        let file: BagOfWordsFile =
-            serde_json::from_str(&text).map_err(|e| Error::Config { path: json.clone(), message: e.to_string() })?;
-        file.card.check_labels(&spec.label_names(), &json)?;
-        let head = LinearHead::load_file(&weights, &Device::Cpu)?;
+        let artefact = Self::artefact(dir, spec);
+        let file: BagOfWordsFile = artefact.read_checked(spec, |f: &BagOfWordsFile| &f.card)?;
+        let head = artefact.load_weights()?;
         Ok(BagOfWords { spec: spec.clone(), vectorizer: file.vectorizer, head })
-    }
-
-    /// Reads only the card of the trained baseline for `spec` in `dir`.
-    pub fn card(dir: &Path, spec: &Spec) -> Result<ModelCard> {
-        #[derive(Deserialize)]
-        struct CardOnly {
-            card: ModelCard,
-        }
-        let (json, _) = Self::paths(dir, spec);
-        let text = std::fs::read_to_string(&json).map_err(|e| Error::io(&json, e))?;
-        let file: CardOnly =
-            serde_json::from_str(&text).map_err(|e| Error::Config { path: json.clone(), message: e.to_string() })?;
-        Ok(file.card)
     }
 
     /// Saves vectorizer + card as JSON and the head as safetensors.
     pub fn save(&self, dir: &Path, card: ModelCard) -> Result<()> {
-        let (json, weights) = Self::paths(dir, &self.spec);
-        let file = BagOfWordsFile { card, vectorizer: self.vectorizer.clone() };
-        let text = serde_json::to_string(&file).map_err(|e| Error::Other(e.to_string()))?;
-        std::fs::write(&json, text).map_err(|e| Error::io(&json, e))?;
-        self.head.save(&weights)
+        let artefact = Self::artefact(dir, &self.spec);
+        artefact.write_json(&BagOfWordsFile { card, vectorizer: self.vectorizer.clone() })?;
+        artefact.save_weights(&self.head)
     }
 
     /// Class probabilities for raw texts, in spec order.
@@ -83,10 +65,6 @@ impl BagOfWords {
 impl StanceClassifier for BagOfWords {
     fn name(&self) -> &str {
         "baseline"
-    }
-
-    fn needs_embeddings(&self) -> bool {
-        false
     }
 
     fn classify(&self, article: &Article<'_>) -> Result<StancePrediction> {
@@ -119,10 +97,6 @@ impl Majority {
 impl StanceClassifier for Majority {
     fn name(&self) -> &str {
         "majority"
-    }
-
-    fn needs_embeddings(&self) -> bool {
-        false
     }
 
     fn classify(&self, _article: &Article<'_>) -> Result<StancePrediction> {

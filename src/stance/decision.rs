@@ -4,8 +4,8 @@
 //! honest verdict there, not a coin toss between sides.
 
 use super::Spec;
-use crate::eval::metrics::macro_f1;
-use crate::eval::vector::argmax;
+use crate::numeric::confusion::macro_f1;
+use crate::numeric::vector::argmax;
 use crate::Result;
 use serde::{Deserialize, Serialize};
 

@@ -2,6 +2,7 @@
 //! document embedding, the exemplar evidence (with attribution), the sentence probe's reading and
 //! the bag-of-words model's probabilities (both stacked: out-of-fold during training).
 
+use super::artefact::{Artefact, Component};
 use super::baseline::{article_text, BagOfWords};
 use super::card::ModelCard;
 use super::decision::{DecisionRule, ThresholdScore};
@@ -10,9 +11,8 @@ use super::probe::SentenceProbe;
 use super::zero_shot::{ArticleScores, ExemplarScorer};
 use super::{Article, Spec, StanceClassifier, StancePrediction};
 use crate::{Error, Result};
-use candle_core::Device;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Groups of features the head can be trained on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -108,54 +108,39 @@ impl TrainedHead {
         self.rule
     }
 
-    /// Paths of the artefact pair for a spec in `dir`: `<spec>.head.{json,safetensors}`.
-    pub fn paths(dir: &Path, spec: &Spec) -> (PathBuf, PathBuf) {
-        (dir.join(format!("{}.head.json", spec.name)), dir.join(format!("{}.head.safetensors", spec.name)))
-    }
-
-    /// True if a trained head for `spec` exists in `dir`.
-    pub fn exists(dir: &Path, spec: &Spec) -> bool {
-        let (json, weights) = Self::paths(dir, spec);
-        json.is_file() && weights.is_file()
+    /// The trained head of `spec` in `dir`.
+    pub fn artefact(dir: &Path, spec: &Spec) -> Artefact {
+        Artefact::new(dir, spec, Component::Head)
     }
 
     /// Loads the head (and the baseline and probe it stacks, if it uses them) from `dir`.
     pub fn load(dir: &Path, scorer: ExemplarScorer) -> Result<Self> {
         let spec = scorer.spec().clone();
-        let (json, weights) = Self::paths(dir, &spec);
-        let text = std::fs::read_to_string(&json).map_err(|e| Error::io(&json, e))?;
-        let file: HeadFile =
-            serde_json::from_str(&text).map_err(|e| Error::Config { path: json.clone(), message: e.to_string() })?;
-        file.card.check_labels(&spec.label_names(), &json)?;
-        file.card.check_encoder(scorer.encoder_id(), &json)?;
+        let artefact = Self::artefact(dir, &spec);
+        let file: HeadFile = artefact.read_checked(&spec, |f: &HeadFile| &f.card)?;
+        file.card.check_encoder(scorer.encoder_id(), artefact.json_path())?;
         let words = if file.groups.contains(&FeatureGroup::Words) { Some(BagOfWords::load(dir, &spec)?) } else { None };
         let probe =
             if file.groups.contains(&FeatureGroup::Sentences) { Some(SentenceProbe::load(dir, &spec)?) } else { None };
-        let head = LinearHead::load_file(&weights, &Device::Cpu)?;
+        let head = artefact.load_weights()?;
         Ok(TrainedHead { scorer, head, words, probe, groups: file.groups, rule: file.decision })
     }
 
     /// Saves the head with its probe, its card and the scores its decision rule was chosen by (the
     /// stacked baseline is saved by its own `save`).
     pub fn save(&self, dir: &Path, card: ModelCard, decision_scores: Vec<ThresholdScore>) -> Result<()> {
-        let (json, weights) = Self::paths(dir, self.scorer.spec());
+        let artefact = Self::artefact(dir, self.scorer.spec());
         if let Some(probe) = &self.probe {
             probe.save(dir, self.scorer.spec())?;
         }
-        let file = HeadFile { card, groups: self.groups.clone(), decision: self.rule, decision_scores };
-        let text = serde_json::to_string_pretty(&file).map_err(|e| Error::Other(e.to_string()))?;
-        std::fs::write(&json, text + "\n").map_err(|e| Error::io(&json, e))?;
-        self.head.save(&weights)
+        artefact.write_json(&HeadFile { card, groups: self.groups.clone(), decision: self.rule, decision_scores })?;
+        artefact.save_weights(&self.head)
     }
 }
 
 impl StanceClassifier for TrainedHead {
     fn name(&self) -> &str {
         "head"
-    }
-
-    fn needs_embeddings(&self) -> bool {
-        true
     }
 
     fn classify(&self, article: &Article<'_>) -> Result<StancePrediction> {

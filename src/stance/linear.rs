@@ -20,8 +20,9 @@ use candle_core::{DType, Device, Tensor, D};
 use candle_nn::{Linear, Module, Optimizer, VarBuilder, VarMap};
 use serde::{Deserialize, Serialize};
 
-use crate::eval::metrics::{cross_fit, held_out_macro_f1, CrossFit, CvScores, SplitMix64};
-use crate::eval::vector::argmax;
+use crate::numeric::folds::{cross_fit, held_out_macro_f1, CrossFit, CvScores};
+use crate::numeric::rng::SplitMix64;
+use crate::numeric::vector::argmax;
 use crate::{Error, Result};
 
 /// Per-feature standardisation `(x - mean) / std`, stored under `scaler`.

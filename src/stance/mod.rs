@@ -1,11 +1,14 @@
 //! Stance: the label spec, and classifiers behind one trait — the zero-shot exemplar classifier,
 //! the trained head on encoder features, and the bag-of-words and majority baselines.
 
+pub mod artefact;
 pub mod attribution;
 pub mod baseline;
 pub mod builtin;
 pub mod card;
 pub mod decision;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod head;
 pub mod linear;
 pub mod probe;
@@ -19,6 +22,7 @@ pub use spec::Spec;
 
 use self::decision::DecisionRule;
 use crate::document::Document;
+use crate::encoder::articles::ArticleVectors;
 use crate::Result;
 use serde::Serialize;
 
@@ -40,6 +44,9 @@ pub struct Evidence {
 pub struct StancePrediction {
     /// The most probable label.
     pub label: String,
+    /// Its index in the spec: what metrics count, so a label never goes from name back to index.
+    #[serde(skip)]
+    pub index: usize,
     /// Probability of every label, in spec order.
     pub probabilities: Vec<(String, f32)>,
     /// Supporting sentences for each polar side, strongest first.
@@ -63,6 +70,7 @@ impl StancePrediction {
         }
         StancePrediction {
             label: label.clone(),
+            index: best,
             probabilities: spec.labels.iter().map(|l| l.name.clone()).zip(probabilities.iter().copied()).collect(),
             evidence,
         }
@@ -80,12 +88,18 @@ pub struct Article<'a> {
     pub doc_vector: &'a [f32],
 }
 
+impl<'a> Article<'a> {
+    /// The article `doc` with the vectors the encoder gave it (empty ones for systems without an
+    /// encoder).
+    pub fn new(doc: &'a Document, vectors: &'a ArticleVectors) -> Self {
+        Article { doc, sentence_vectors: &vectors.sentences, doc_vector: &vectors.document }
+    }
+}
+
 /// The stance seam: every system `compare` and `bench` can swap in.
 pub trait StanceClassifier: Send + Sync {
     /// Short system name, e.g. `zero-shot`, `head`, `baseline`, `majority`.
     fn name(&self) -> &str;
-    /// Whether [`Article::sentence_vectors`] must be filled in.
-    fn needs_embeddings(&self) -> bool;
     /// Classifies one article.
     fn classify(&self, article: &Article<'_>) -> Result<StancePrediction>;
 }

@@ -3,14 +3,14 @@
 //! a few hand-written framings per side; the probe learns from the whole training corpus what each
 //! side's sentences look like in embedding space, and tells the head how an article's sentences lean.
 
+use super::artefact::{Artefact, Component};
 use super::attribution::Voice;
 use super::linear::{train_weighted, LinearHead, TrainConfig};
 use super::zero_shot::ArticleScores;
 use super::{Article, Spec};
-use crate::eval::metrics::{cross_fit, CrossFit};
+use crate::numeric::folds::{cross_fit, CrossFit};
 use crate::{Error, Result};
-use candle_core::Device;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Share of an article's sentences, strongest first, whose lean toward a side is averaged.
 const TOP_SHARE: f32 = 0.3;
@@ -40,25 +40,20 @@ impl SentenceProbe {
         SentenceProbe { head, neutral: spec.neutral_index(), polar: spec.polar_indices() }
     }
 
-    /// Where the probe of `spec` lives in `dir`: `<spec>.probe.safetensors`.
-    pub fn path(dir: &Path, spec: &Spec) -> PathBuf {
-        dir.join(format!("{}.probe.safetensors", spec.name))
-    }
-
     /// Loads the probe of `spec` from `dir`.
     pub fn load(dir: &Path, spec: &Spec) -> Result<Self> {
-        let path = Self::path(dir, spec);
-        let head = LinearHead::load_file(&path, &Device::Cpu)?;
+        let artefact = Artefact::new(dir, spec, Component::Probe);
+        let head = artefact.load_weights()?;
         if head.n_classes() != spec.labels.len() {
             let message = format!("{} classes, but spec {} has {}", head.n_classes(), spec.name, spec.labels.len());
-            return Err(Error::Config { path, message });
+            return Err(Error::Config { path: artefact.weights_path().to_path_buf(), message });
         }
         Ok(Self::with_head(spec, head))
     }
 
     /// Saves the probe to `dir`.
     pub fn save(&self, dir: &Path, spec: &Spec) -> Result<()> {
-        self.head.save(Self::path(dir, spec))
+        Artefact::new(dir, spec, Component::Probe).save_weights(&self.head)
     }
 
     /// The article's features: mean log-probability of every label over all sentences and over the

@@ -90,6 +90,14 @@ impl Spec {
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.labels.iter().position(|l| l.name.eq_ignore_ascii_case(name))
     }
+
+    /// Index of the gold label `name` of `input`; a label the spec does not define is an error.
+    pub fn gold_index(&self, name: &str, input: &str) -> Result<usize> {
+        self.index_of(name).ok_or_else(|| Error::Input {
+            input: input.to_string(),
+            message: format!("label {name:?} is not in spec {}", self.name),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -106,6 +114,14 @@ mod tests {
             let needed = if l.name == spec.neutral { 15 } else { 25 };
             assert!(l.exemplars.len() >= needed, "{} has {}", l.name, l.exemplars.len());
         }
+    }
+
+    #[test]
+    fn an_unknown_gold_label_is_an_error_naming_the_input() {
+        let spec = Spec::builtin();
+        assert_eq!(spec.gold_index("PRO-KABUL", "a.txt").unwrap(), 1);
+        let err = spec.gold_index("pro-Delhi", "a.txt").unwrap_err().to_string();
+        assert!(err.starts_with("a.txt: ") && err.contains("pro-Delhi"), "{err}");
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub fn build_classifier(
         message: format!("no trained {what} in {}; run `stance train --data data/corpus` first", dir.display()),
     };
     Ok(match kind {
-        SystemKind::Auto if TrainedHead::exists(dir, spec) => Box::new(TrainedHead::load(dir, scorer()?)?),
+        SystemKind::Auto if TrainedHead::artefact(dir, spec).exists() => Box::new(TrainedHead::load(dir, scorer()?)?),
         SystemKind::Auto => {
             tracing::warn!(
                 "no trained head for spec {} in {}; using the zero-shot classifier (train one with `stance train`)",
@@ -100,12 +100,14 @@ pub fn build_classifier(
             Box::new(ZeroShotClassifier::new(scorer()?))
         }
         SystemKind::ZeroShot => Box::new(ZeroShotClassifier::new(scorer()?)),
-        SystemKind::Head if !TrainedHead::exists(dir, spec) => return Err(untrained("head")),
+        SystemKind::Head if !TrainedHead::artefact(dir, spec).exists() => return Err(untrained("head")),
         SystemKind::Head => Box::new(TrainedHead::load(dir, scorer()?)?),
-        SystemKind::Baseline if !BagOfWords::paths(dir, spec).0.is_file() => return Err(untrained("baseline")),
+        SystemKind::Baseline if !BagOfWords::artefact(dir, spec).json_path().is_file() => {
+            return Err(untrained("baseline"))
+        }
         SystemKind::Baseline => Box::new(BagOfWords::load(dir, spec)?),
         SystemKind::Majority => {
-            let card = BagOfWords::card(dir, spec).map_err(|_| untrained("baseline"))?;
+            let card = BagOfWords::artefact(dir, spec).read_card().map_err(|_| untrained("baseline"))?;
             Box::new(Majority::from_counts(spec, &card.class_counts))
         }
     })

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::eval::vector::normalize;
+use crate::numeric::vector::normalize;
 use crate::{Error, Result};
 
 /// Vocabulary settings for [`TfidfVectorizer::fit_with`].

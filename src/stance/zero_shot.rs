@@ -5,7 +5,7 @@
 use super::attribution::{AttributionDetector, Voice};
 use super::{Article, Evidence, Spec, StanceClassifier, StancePrediction};
 use crate::encoder::Encoder;
-use crate::eval::vector::{dot, mean_rows, normalize};
+use crate::numeric::vector::{dot, mean_rows, normalize};
 use crate::Result;
 
 /// Tunable constants of the exemplar scorer, chosen on `../shared/corpus/dev` (see the README).
@@ -237,10 +237,6 @@ impl ZeroShotClassifier {
 impl StanceClassifier for ZeroShotClassifier {
     fn name(&self) -> &str {
         "zero-shot"
-    }
-
-    fn needs_embeddings(&self) -> bool {
-        true
     }
 
     fn classify(&self, article: &Article<'_>) -> Result<StancePrediction> {

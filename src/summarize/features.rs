@@ -7,7 +7,7 @@
 //! sentences opening with a pronoun or connective were tried and added nothing in cross-validation.
 
 use crate::document::Document;
-use crate::eval::vector::dot;
+use crate::numeric::vector::dot;
 use crate::stance::attribution::quoted_share;
 use std::collections::HashSet;
 

@@ -13,7 +13,7 @@ pub mod scorer;
 pub use learned::LearnedSummarizer;
 
 use crate::document::Document;
-use crate::eval::vector::dot;
+use crate::numeric::vector::dot;
 use crate::stance::Article;
 use serde::Serialize;
 

@@ -1,0 +1,8 @@
+//! The numeric floor under every other module: vector maths, a seeded RNG, confusion matrices and
+//! macro-F1, and cross-validation folds. It imports nothing from the rest of the crate but the
+//! error type.
+
+pub mod confusion;
+pub mod folds;
+pub mod rng;
+pub mod vector;
