@@ -160,10 +160,10 @@ pub fn classify_parts(
     kind: SystemKind,
     encoder: Option<&dyn Encoder>,
 ) -> Result<(Box<dyn crate::stance::StanceClassifier>, Box<dyn Summarizer>)> {
-    let dir = artifacts_dir(None, None)?;
-    let classifier = build_classifier(kind, &Spec::builtin(), &dir, encoder)?;
+    let (dir, spec) = (artifacts_dir(None, None)?, Spec::builtin());
+    let classifier = build_classifier(kind, &spec, &dir, encoder)?;
     let summarizer: Box<dyn Summarizer> = match encoder {
-        Some(_) => default_summarizer(&dir)?,
+        Some(_) => default_summarizer(&dir, &spec)?,
         None => Box::new(LeadSummarizer),
     };
     Ok((classifier, summarizer))

@@ -76,7 +76,7 @@ pub fn run(global: &GlobalArgs, args: CompareArgs) -> Result<ExitCode> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let (learned, centrality) = (default_summarizer(&dir)?, CentralitySummarizer::default());
+    let (learned, centrality) = (default_summarizer(&dir, &spec)?, CentralitySummarizer::default());
     // Without a trained scorer the default is centrality itself: list it once.
     let mut summarizers: Vec<&dyn Summarizer> = vec![learned.as_ref(), &centrality, &LeadSummarizer];
     summarizers.dedup_by_key(|s| s.name().to_string());

@@ -8,6 +8,7 @@ use stance::encoder::cache::{default_cache_dir, CachedEncoder};
 use stance::eval::dataset::LabelledSet;
 use stance::eval::summary_fit::{train_summarizer, SummaryTrainOptions};
 use stance::stance::systems::training_output_dir;
+use stance::stance::Spec;
 use stance::summarize::scorer::FitConfig;
 use std::io::Write;
 use std::path::PathBuf;
@@ -22,6 +23,9 @@ pub struct TrainSummarizerArgs {
     /// Train on this split of the folder (`all` for every article).
     #[arg(long, default_value = "train")]
     split: String,
+    /// Label spec TOML whose artefacts these are (default: the built-in spec).
+    #[arg(long)]
+    spec: Option<PathBuf>,
     /// Where to write the artefacts (default: where `classify` looks for them).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -38,7 +42,9 @@ pub struct TrainSummarizerArgs {
 
 /// Trains, prints the cross-validated ROUGE of each length setting, saves the scorer and its card.
 pub fn run(global: &GlobalArgs, args: TrainSummarizerArgs) -> Result<ExitCode> {
-    let out = args.out.clone().unwrap_or_else(|| training_output_dir(global.models_dir.as_deref(), None));
+    let spec = Spec::load(args.spec.as_deref())?;
+    let out =
+        args.out.clone().unwrap_or_else(|| training_output_dir(global.models_dir.as_deref(), args.spec.as_deref()));
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let set = LabelledSet::load(&args.data)?;
     let items = set.split((args.split != "all").then_some(args.split.as_str()));
@@ -75,7 +81,7 @@ pub fn run(global: &GlobalArgs, args: TrainSummarizerArgs) -> Result<ExitCode> {
     let weights: Vec<String> =
         card.features.iter().zip(&card.weights).map(|(name, w)| format!("{name} {w:+.3}")).collect();
     writeln!(stdout, "weights (standardised features): {}", weights.join(", "))?;
-    let [scorer, card_path] = trained.summarizer.save(&out, card)?;
-    writeln!(stdout, "saved {} and {}", scorer.display(), card_path.display())?;
+    let artefact = trained.summarizer.save(&out, &spec, card)?;
+    writeln!(stdout, "saved {} and {}", artefact.weights_path().display(), artefact.json_path().display())?;
     Ok(ExitCode::SUCCESS)
 }

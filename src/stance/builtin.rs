@@ -15,8 +15,8 @@ const FILES: &[(&str, &[u8])] = &[
     ("afpak.probe.safetensors", include_bytes!("../../models/stance/afpak.probe.safetensors")),
     ("afpak.baseline.json", include_bytes!("../../models/stance/afpak.baseline.json")),
     ("afpak.baseline.safetensors", include_bytes!("../../models/stance/afpak.baseline.safetensors")),
-    ("summary.scorer.json", include_bytes!("../../models/stance/summary.scorer.json")),
-    ("summary.scorer.safetensors", include_bytes!("../../models/stance/summary.scorer.safetensors")),
+    ("afpak.summary.json", include_bytes!("../../models/stance/afpak.summary.json")),
+    ("afpak.summary.safetensors", include_bytes!("../../models/stance/afpak.summary.safetensors")),
 ];
 
 /// Short digest of the embedded artefacts (names and contents), naming their folder.

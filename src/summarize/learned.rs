@@ -4,21 +4,18 @@
 //! first sentence may break. Sentences are whole and in article order; headings, fragments and
 //! clutter never qualify (see [`summary_candidates`]).
 //!
-//! Artefacts: `summary.scorer.safetensors` (the scorer) and `summary.scorer.json` (its card: features,
-//! word target and ceiling, data, seed, cross-validated ROUGE), in the trained-artefacts folder.
+//! Artefacts (through [`Artefact`], component `summary`): `<spec>.summary.safetensors` (the scorer)
+//! and `<spec>.summary.json` (its card: features, weights, word target and ceiling, data, seed,
+//! cross-validated ROUGE), in the trained-artefacts folder.
 
 use super::features::{sentence_features, FEATURE_NAMES};
 use super::scorer::{FitConfig, SentenceScorer};
 use super::{summary_candidates, word_count, CentralitySummarizer, Selection, Summarizer, Summary, SummaryOptions};
-use crate::stance::Article;
+use crate::stance::artefact::{Artefact, Component};
+use crate::stance::{Article, Spec};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
-
-/// File name of the scorer's weights in an artefacts folder.
-pub const SCORER_FILE: &str = "summary.scorer.safetensors";
-/// File name of the scorer's card.
-pub const CARD_FILE: &str = "summary.scorer.json";
+use std::path::Path;
 
 /// Cross-validated ROUGE of one length setting (means over held-out training articles).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,7 +74,7 @@ pub fn sentence_limit(words: usize) -> usize {
 }
 
 /// The learned extractive summarizer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct LearnedSummarizer {
     /// The sentence scorer.
     pub scorer: SentenceScorer,
@@ -88,20 +85,18 @@ pub struct LearnedSummarizer {
 }
 
 impl LearnedSummarizer {
-    /// Whether `dir` holds a trained scorer.
-    pub fn exists(dir: &Path) -> bool {
-        dir.join(SCORER_FILE).is_file() && dir.join(CARD_FILE).is_file()
+    /// The scorer's artefact for `spec` in `dir`.
+    pub fn artefact(dir: &Path, spec: &Spec) -> Artefact {
+        Artefact::new(dir, spec, Component::Summary)
     }
 
     /// Loads the scorer and its length settings from `dir`.
-    pub fn load(dir: &Path) -> Result<Self> {
-        let card_path = dir.join(CARD_FILE);
-        let text = std::fs::read_to_string(&card_path).map_err(|e| Error::io(&card_path, e))?;
-        let card: SummaryCard = serde_json::from_str(&text)
-            .map_err(|e| Error::Config { path: card_path.clone(), message: e.to_string() })?;
+    pub fn load(dir: &Path, spec: &Spec) -> Result<Self> {
+        let artefact = Self::artefact(dir, spec);
+        let card: SummaryCard = artefact.read_json()?;
         if card.features != FEATURE_NAMES {
             return Err(Error::Config {
-                path: card_path,
+                path: artefact.json_path().to_path_buf(),
                 message: format!(
                     "trained on features {:?}, but this build computes {FEATURE_NAMES:?}; retrain with `stance train-summarizer`",
                     card.features
@@ -109,27 +104,26 @@ impl LearnedSummarizer {
             });
         }
         Ok(LearnedSummarizer {
-            scorer: SentenceScorer::load(&dir.join(SCORER_FILE))?,
+            scorer: SentenceScorer::from_head(artefact.load_weights()?)?,
             target_words: card.target_words,
             max_words: card.max_words,
         })
     }
 
-    /// Writes the scorer and its card into `dir`; returns the two paths.
-    pub fn save(&self, dir: &Path, card: &SummaryCard) -> Result<[PathBuf; 2]> {
-        let (weights, card_path) = (dir.join(SCORER_FILE), dir.join(CARD_FILE));
-        self.scorer.save(&weights)?;
-        let json = serde_json::to_string_pretty(card).map_err(|e| Error::Other(e.to_string()))?;
-        std::fs::write(&card_path, json + "\n").map_err(|e| Error::io(&card_path, e))?;
-        Ok([weights, card_path])
+    /// Writes the scorer and its card into `dir`; returns the artefact written.
+    pub fn save(&self, dir: &Path, spec: &Spec, card: &SummaryCard) -> Result<Artefact> {
+        let artefact = Self::artefact(dir, spec);
+        artefact.save_weights(self.scorer.head())?;
+        artefact.write_json(card)?;
+        Ok(artefact)
     }
 }
 
 /// The summarizer `classify` uses with the trained artefacts in `dir`: the learned one when a scorer
 /// is there, else (with a warning) the untrained centrality summarizer.
-pub fn default_summarizer(dir: &Path) -> Result<Box<dyn Summarizer>> {
-    if LearnedSummarizer::exists(dir) {
-        return Ok(Box::new(LearnedSummarizer::load(dir)?));
+pub fn default_summarizer(dir: &Path, spec: &Spec) -> Result<Box<dyn Summarizer>> {
+    if LearnedSummarizer::artefact(dir, spec).exists() {
+        return Ok(Box::new(LearnedSummarizer::load(dir, spec)?));
     }
     tracing::warn!(
         "no trained summary scorer in {}; using centrality summaries (train one with `stance train-summarizer`)",
@@ -147,8 +141,9 @@ impl Summarizer for LearnedSummarizer {
         let doc = article.doc;
         let candidates = summary_candidates(doc, doc.sentences.len());
         let rows = sentence_features(doc, &candidates, article.sentence_vectors, article.doc_vector);
-        let mut ranked: Vec<(usize, f32)> =
-            candidates.iter().zip(&rows).map(|(&i, row)| (i, self.scorer.score(row))).collect();
+        // Should the scorer fail (it cannot on well-formed rows), the lead order stands in.
+        let scores = self.scorer.scores(&rows).unwrap_or_else(|_| (0..rows.len()).map(|k| -(k as f32)).collect());
+        let mut ranked: Vec<(usize, f32)> = candidates.iter().copied().zip(scores).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let limit = options.max_sentences.min(sentence_limit(doc.word_count())).max(1);
         let max_words = options.max_words.min(self.max_words);
@@ -250,14 +245,16 @@ mod tests {
             cv_lead3: score,
             weights: summarizer.scorer.weights().to_vec(),
         };
-        let dir = tempfile::tempdir().unwrap();
-        assert!(!LearnedSummarizer::exists(dir.path()));
-        summarizer.save(dir.path(), &card).unwrap();
-        assert!(LearnedSummarizer::exists(dir.path()));
-        assert_eq!(LearnedSummarizer::load(dir.path()).unwrap(), summarizer);
+        let (dir, spec) = (tempfile::tempdir().unwrap(), Spec::builtin());
+        assert!(!LearnedSummarizer::artefact(dir.path(), &spec).exists());
+        let artefact = summarizer.save(dir.path(), &spec, &card).unwrap();
+        assert!(artefact.exists() && artefact.json_path().ends_with(format!("{}.summary.json", spec.name)));
+        let loaded = LearnedSummarizer::load(dir.path(), &spec).unwrap();
+        assert_eq!((loaded.target_words, loaded.max_words), (60, 90));
+        assert_eq!(loaded.scorer.weights(), summarizer.scorer.weights());
         card.features.pop();
-        summarizer.save(dir.path(), &card).unwrap();
-        let err = LearnedSummarizer::load(dir.path()).unwrap_err().to_string();
-        assert!(err.contains(CARD_FILE) && err.contains("retrain"), "{err}");
+        summarizer.save(dir.path(), &spec, &card).unwrap();
+        let err = LearnedSummarizer::load(dir.path(), &spec).unwrap_err().to_string();
+        assert!(err.contains("summary.json") && err.contains("retrain"), "{err}");
     }
 }

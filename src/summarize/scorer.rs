@@ -1,25 +1,16 @@
 //! The learned sentence scorer: standardised [features](super::features) and one linear layer,
 //! fitted with candle-nn (AdamW, mean squared error, zero initial weights, full batches, so the same
 //! data always gives the same weights) to predict how much of a reference summary a sentence covers.
-//!
-//! Tensors in its safetensors file:
-//!
-//! ```text
-//! scaler.mean    [features]   subtracted from each feature row
-//! scaler.std     [features]   then divided by (never zero)
-//! linear.weight  [1, features]
-//! linear.bias    [1]
-//! ```
-//!
-//! Scoring needs no tensors: nine multiply-adds per sentence.
+//! It is a [`LinearHead`] with one output read as a score (no softmax), so it is saved and loaded as
+//! every trained component is, through [`Artefact`](crate::stance::artefact::Artefact).
 
 use super::features::N_FEATURES;
+use crate::stance::linear::LinearHead;
 use crate::{Error, Result};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{Linear, Module, Optimizer, VarBuilder, VarMap};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::path::Path;
 
 /// How [`SentenceScorer::fit`] trains.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,24 +30,38 @@ impl Default for FitConfig {
 }
 
 /// A linear score over standardised sentence features; higher means more summary-worthy.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct SentenceScorer {
-    mean: Vec<f32>,
-    std: Vec<f32>,
+    head: LinearHead,
     weights: Vec<f32>,
-    bias: f32,
 }
 
 impl SentenceScorer {
-    /// The score of one feature row.
-    pub fn score(&self, row: &[f32; N_FEATURES]) -> f32 {
-        row.iter()
-            .zip(&self.mean)
-            .zip(&self.std)
-            .zip(&self.weights)
-            .map(|(((x, m), s), w)| (x - m) / s * w)
-            .sum::<f32>()
-            + self.bias
+    /// Wraps a one-output head (as [`Artefact::load_weights`](crate::stance::artefact::Artefact::load_weights) reads it).
+    pub fn from_head(head: LinearHead) -> Result<Self> {
+        if head.in_dim() != N_FEATURES || head.n_classes() != 1 {
+            return Err(Error::Other(format!(
+                "a summary scorer reads {N_FEATURES} features into one score, not {} into {}",
+                head.in_dim(),
+                head.n_classes()
+            )));
+        }
+        let weights = head.weight_row()?;
+        Ok(SentenceScorer { head, weights })
+    }
+
+    /// The head, to save.
+    pub fn head(&self) -> &LinearHead {
+        &self.head
+    }
+
+    /// The score of each feature row.
+    pub fn scores(&self, rows: &[[f32; N_FEATURES]]) -> Result<Vec<f32>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let xs = Tensor::from_vec(rows.concat(), (rows.len(), N_FEATURES), &Device::Cpu)?;
+        Ok(self.head.forward(&xs)?.flatten_all()?.to_vec1::<f32>()?)
     }
 
     /// The weight of each standardised feature, in [`FEATURE_NAMES`](super::features::FEATURE_NAMES) order.
@@ -96,54 +101,16 @@ impl SentenceScorer {
             let loss = (residual.sqr()? * &ws)?.sum_all()?;
             opt.backward_step(&loss)?;
         }
-        let weights = model.weight().flatten_all()?.to_vec1::<f32>()?;
-        let bias =
-            model.bias().map(|b| b.to_vec1::<f32>()).transpose()?.and_then(|b| b.first().copied()).unwrap_or(0.0);
-        Ok(SentenceScorer { mean, std, weights, bias })
-    }
-
-    /// Writes the scorer's four tensors to a safetensors file.
-    pub fn save(&self, path: &Path) -> Result<()> {
-        let dev = Device::Cpu;
         let tensors = HashMap::from([
-            ("scaler.mean", Tensor::new(self.mean.as_slice(), &dev)?),
-            ("scaler.std", Tensor::new(self.std.as_slice(), &dev)?),
-            ("linear.weight", Tensor::new(self.weights.as_slice(), &dev)?.reshape((1, N_FEATURES))?),
-            ("linear.bias", Tensor::new(&[self.bias], &dev)?),
+            ("scaler.mean".to_string(), Tensor::new(mean, &dev)?),
+            ("scaler.std".to_string(), Tensor::new(std, &dev)?),
+            ("classifier.weight".to_string(), model.weight().copy()?),
+            (
+                "classifier.bias".to_string(),
+                model.bias().map_or_else(|| Tensor::zeros(1, DType::F32, &dev), Tensor::copy)?,
+            ),
         ]);
-        candle_core::safetensors::save(&tensors, path)
-            .map_err(|e| Error::Other(format!("{}: writing the summary scorer: {e}", path.display())))
-    }
-
-    /// Reads a scorer written by [`save`](SentenceScorer::save) (read into memory: it is tiny).
-    pub fn load(path: &Path) -> Result<Self> {
-        let bad = |message: String| Error::Config { path: path.to_path_buf(), message };
-        let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let tensors = candle_core::safetensors::load_buffer(&data, &Device::Cpu)
-            .map_err(|e| bad(format!("not a safetensors file: {e}")))?;
-        let vector = |name: &str, len: usize| -> Result<Vec<f32>> {
-            let values = tensors
-                .get(name)
-                .ok_or_else(|| bad(format!("no {name} tensor")))?
-                .flatten_all()
-                .and_then(|t| t.to_dtype(DType::F32))
-                .and_then(|t| t.to_vec1::<f32>())
-                .map_err(|e| bad(format!("{name}: {e}")))?;
-            if values.len() != len || values.iter().any(|v| !v.is_finite()) {
-                return Err(bad(format!("{name} must hold {len} finite numbers")));
-            }
-            Ok(values)
-        };
-        let std = vector("scaler.std", N_FEATURES)?;
-        if std.iter().any(|&s| s <= 0.0) {
-            return Err(bad("scaler.std must be positive".into()));
-        }
-        Ok(SentenceScorer {
-            mean: vector("scaler.mean", N_FEATURES)?,
-            std,
-            weights: vector("linear.weight", N_FEATURES)?,
-            bias: vector("linear.bias", 1)?[0],
-        })
+        Self::from_head(LinearHead::load(VarBuilder::from_tensors(tensors, DType::F32, &dev), N_FEATURES, 1)?)
     }
 }
 
@@ -183,14 +150,16 @@ mod tests {
         let cfg = FitConfig { epochs: 500, learning_rate: 0.05, weight_decay: 0.0 };
         let scorer = SentenceScorer::fit(&rows, &targets, &weights, &cfg).unwrap();
         assert!(scorer.weights()[0] > 0.0 && scorer.weights()[1] < 0.0, "{scorer:?}");
-        let (hi, lo) = (scorer.score(&row(3.0, 0.0)), scorer.score(&row(0.0, 10.0)));
-        assert!(hi > lo, "{hi} vs {lo}");
-        assert_eq!(SentenceScorer::fit(&rows, &targets, &weights, &cfg).unwrap(), scorer, "same data, same weights");
+        let scores = scorer.scores(&[row(3.0, 0.0), row(0.0, 10.0)]).unwrap();
+        assert!(scores[0] > scores[1], "{scores:?}");
+        let again = SentenceScorer::fit(&rows, &targets, &weights, &cfg).unwrap();
+        assert_eq!(again.weights(), scorer.weights(), "same data, same weights");
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.safetensors");
-        scorer.save(&path).unwrap();
-        assert_eq!(SentenceScorer::load(&path).unwrap(), scorer);
+        scorer.head().save(&path).unwrap();
+        let loaded = SentenceScorer::from_head(LinearHead::load_file(&path, &Device::Cpu).unwrap()).unwrap();
+        assert_eq!(loaded.scores(&rows).unwrap(), scorer.scores(&rows).unwrap());
     }
 
     #[test]
@@ -198,9 +167,8 @@ mod tests {
         let cfg = FitConfig::default();
         assert!(SentenceScorer::fit(&[], &[], &[], &cfg).is_err());
         assert!(SentenceScorer::fit(&[row(1.0, 0.0)], &[1.0], &[0.0], &cfg).is_err());
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("junk.safetensors");
-        std::fs::write(&path, b"not tensors").unwrap();
-        assert!(SentenceScorer::load(&path).unwrap_err().to_string().contains("junk.safetensors"));
+        let three_classes =
+            crate::stance::linear::train(&[vec![0.0; N_FEATURES]; 3], &[0, 1, 2], 3, &Default::default());
+        assert!(SentenceScorer::from_head(three_classes.unwrap()).is_err(), "a classifier is not a scorer");
     }
 }
