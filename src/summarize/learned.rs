@@ -186,7 +186,7 @@ mod tests {
             })
             .collect();
         let targets: Vec<f32> = rows.iter().map(|r| r[0]).collect();
-        SentenceScorer::fit(&rows, &targets, &vec![1.0; 10], &FitConfig::default()).unwrap()
+        SentenceScorer::fit(&rows, &targets, &[1.0; 10], &FitConfig::default()).unwrap()
     }
 
     fn sentences(n: usize, words: usize) -> Vec<String> {

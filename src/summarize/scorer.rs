@@ -167,8 +167,8 @@ mod tests {
         let cfg = FitConfig::default();
         assert!(SentenceScorer::fit(&[], &[], &[], &cfg).is_err());
         assert!(SentenceScorer::fit(&[row(1.0, 0.0)], &[1.0], &[0.0], &cfg).is_err());
-        let three_classes =
-            crate::stance::linear::train(&[vec![0.0; N_FEATURES]; 3], &[0, 1, 2], 3, &Default::default());
+        let rows = vec![vec![0.0; N_FEATURES]; 3];
+        let three_classes = crate::stance::linear::train(&rows, &[0, 1, 2], 3, &Default::default());
         assert!(SentenceScorer::from_head(three_classes.unwrap()).is_err(), "a classifier is not a scorer");
     }
 }
