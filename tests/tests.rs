@@ -10,3 +10,4 @@ mod hub;
 mod report;
 mod robustness;
 mod scale;
+mod summaries;

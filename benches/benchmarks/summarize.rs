@@ -2,7 +2,10 @@
 
 use super::{config, fixture};
 use criterion::{criterion_group, Criterion, Throughput};
+use stance::stance::systems::artifacts_dir;
 use stance::stance::Article;
+use stance::stance::Spec;
+use stance::summarize::learned::default_summarizer;
 use stance::summarize::{CentralitySummarizer, LeadSummarizer, Summarizer, SummaryOptions};
 use std::hint::black_box;
 
@@ -12,7 +15,9 @@ fn summarize(c: &mut Criterion) {
     let options = SummaryOptions::default();
     let mut group = c.benchmark_group("summarize");
     group.throughput(Throughput::Elements(articles.len() as u64));
-    let systems: [&dyn Summarizer; 2] = [&CentralitySummarizer::default(), &LeadSummarizer];
+    let learned = default_summarizer(&artifacts_dir(None, None).expect("built-in artefacts"), &Spec::builtin())
+        .expect("summarizer");
+    let systems: [&dyn Summarizer; 3] = [learned.as_ref(), &CentralitySummarizer::default(), &LeadSummarizer];
     for summarizer in systems {
         group.bench_function(summarizer.name(), |b| {
             b.iter(|| articles.iter().map(|a| summarizer.summarize(black_box(a), &options, &[])).collect::<Vec<_>>())

@@ -11,7 +11,8 @@ use crate::hub::ModelFiles;
 use crate::pipeline::Pipeline;
 use crate::stance::systems::{artifacts_dir, build_classifier, SystemKind};
 use crate::stance::Spec;
-use crate::summarize::{CentralitySummarizer, LeadSummarizer, Summarizer, SummaryOptions};
+use crate::summarize::learned::default_summarizer;
+use crate::summarize::{LeadSummarizer, Summarizer, SummaryOptions};
 use crate::{Error, Result};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -153,15 +154,16 @@ fn measure(files: &ModelFiles, plan: &Plan, config: &Config) -> Result<Report> {
     })
 }
 
-/// The classifier and summarizer `classify` uses for `kind`: centrality summaries over the
-/// encoder's sentence vectors, or lead-3 for a system without an encoder.
+/// The classifier and summarizer `classify` uses for `kind`: the built-in trained summarizer over
+/// the encoder's sentence vectors, or lead-3 for a system without an encoder.
 pub fn classify_parts(
     kind: SystemKind,
     encoder: Option<&dyn Encoder>,
 ) -> Result<(Box<dyn crate::stance::StanceClassifier>, Box<dyn Summarizer>)> {
-    let classifier = build_classifier(kind, &Spec::builtin(), &artifacts_dir(None, None)?, encoder)?;
+    let (dir, spec) = (artifacts_dir(None, None)?, Spec::builtin());
+    let classifier = build_classifier(kind, &spec, &dir, encoder)?;
     let summarizer: Box<dyn Summarizer> = match encoder {
-        Some(_) => Box::new(CentralitySummarizer::default()),
+        Some(_) => default_summarizer(&dir, &spec)?,
         None => Box::new(LeadSummarizer),
     };
     Ok((classifier, summarizer))

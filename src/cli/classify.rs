@@ -12,7 +12,8 @@ use stance::pipeline::Pipeline;
 use stance::report::{renderer, ArticleRecord, ErrorRecord, Format, Record};
 use stance::stance::systems::{artifacts_dir, build_classifier, SystemKind};
 use stance::stance::Spec;
-use stance::summarize::{CentralitySummarizer, SummaryMode, SummaryOptions};
+use stance::summarize::learned::default_summarizer;
+use stance::summarize::{SummaryMode, SummaryOptions};
 use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -56,11 +57,13 @@ pub struct ClassifyArgs {
     /// Summary kind.
     #[arg(long, value_enum, env = "STANCE_SUMMARY", default_value_t = SummaryMode::Central)]
     summary: SummaryMode,
-    /// Most sentences in a summary.
-    #[arg(long, env = "STANCE_SUMMARY_SENTENCES", default_value_t = 3)]
+    /// Most sentences in a summary (the default summarizer also goes by the article's length: two
+    /// for a short report, three under 300 words, four for a long analysis).
+    #[arg(long, env = "STANCE_SUMMARY_SENTENCES", default_value_t = 4)]
     summary_sentences: usize,
-    /// Most words in a summary.
-    #[arg(long, env = "STANCE_SUMMARY_WORDS", default_value_t = 75)]
+    /// Most words in a summary (the first sentence is kept even if longer; the trained summarizer
+    /// aims for fewer, as its card says).
+    #[arg(long, env = "STANCE_SUMMARY_WORDS", default_value_t = 100)]
     summary_words: usize,
     /// Articles embedded together in one encoder call (and written together).
     #[arg(long, env = "STANCE_BATCH", default_value_t = 16)]
@@ -117,11 +120,11 @@ pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> Result<ExitCode> {
         encoder::load(&files, global.encoder_options()).with_context(|| format!("loading {}", files.dir.display()))?;
     let artifacts = artifacts_dir(global.models_dir.as_deref(), args.spec.as_deref())?;
     let classifier = build_classifier(args.classifier, &spec, &artifacts, Some(&encoder))?;
-    let summarizer = CentralitySummarizer::default();
+    let summarizer = default_summarizer(&artifacts, &spec)?;
     let pipeline = Pipeline {
         encoder: Some(&encoder),
         classifier: classifier.as_ref(),
-        summarizer: &summarizer,
+        summarizer: summarizer.as_ref(),
         summary: SummaryOptions {
             max_sentences: args.summary_sentences.max(1),
             max_words: args.summary_words.max(1),

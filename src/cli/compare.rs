@@ -10,6 +10,7 @@ use stance::eval::dataset::LabelledSet;
 use stance::report::compare::{write_json, write_table};
 use stance::stance::systems::{artifacts_dir, build_classifier, SystemKind};
 use stance::stance::Spec;
+use stance::summarize::learned::default_summarizer;
 use stance::summarize::{CentralitySummarizer, LeadSummarizer, Summarizer};
 use std::io::Write;
 use std::path::PathBuf;
@@ -25,8 +26,9 @@ pub enum CompareFormat {
     /// macro_f1, macro_f1_ci95, f_avg, polar, per_class: [{label, precision, recall, f1, support}],
     /// confusion, calibration: {ece, bins: [{lower, upper, count, confidence, accuracy}]},
     /// articles_per_second, predictions}], paired: [{system, against, delta_macro_f1,
-    /// delta_ci95, only_system_right, only_against_right, mcnemar_p}], summaries: [{name, rouge1,
-    /// rouge2, rouge_l, coverage, redundancy, compression}]}.
+    /// delta_ci95, only_system_right, only_against_right, mcnemar_p}], summaries: [{name, with_reference,
+    /// rouge1, rouge2, rouge_l (each {mean, ci95} or null), versus_lead3: {against, rouge1, rouge2,
+    /// rouge_l} (paired differences, each {mean, ci95}) or null, words, coverage, redundancy, compression}]}.
     Json,
     /// One self-contained HTML page: confusion heat maps, per-class bars, macro-F1 intervals,
     /// paired differences, reliability diagrams and the summarizer table.
@@ -85,7 +87,10 @@ pub fn run(global: &GlobalArgs, args: CompareArgs) -> Result<ExitCode> {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let summarizers: [&dyn Summarizer; 2] = [&CentralitySummarizer::default(), &LeadSummarizer];
+        let (learned, centrality) = (default_summarizer(&dir, &spec)?, CentralitySummarizer::default());
+        // Without a trained scorer the default is centrality itself: list it once.
+        let mut summarizers: Vec<&dyn Summarizer> = vec![learned.as_ref(), &centrality, &LeadSummarizer];
+        summarizers.dedup_by_key(|s| s.name().to_string());
         let report = compare(data.clone(), &spec, &items, &vectors, embed_seconds, &contenders, &summarizers)?;
         runs.push(ModelRun { name: encoder.model_name(), model: encoder.id(), report });
     }

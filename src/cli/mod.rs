@@ -9,6 +9,7 @@ mod report;
 mod shell;
 mod sink;
 mod train;
+mod train_summarizer;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use stance::encoder::{EncoderOptions, Precision};
@@ -79,6 +80,8 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Train the stance head and the bag-of-words baseline on a labelled folder.
     Train(train::TrainArgs),
+    /// Train the summarizer's sentence scorer on reference summaries of a labelled folder.
+    TrainSummarizer(train_summarizer::TrainSummarizerArgs),
     /// Speed and memory: tokens/s, articles/s, latency, load time, peak RSS per configuration.
     Bench(bench::BenchArgs),
     /// One self-contained HTML page from classify's JSON lines.
@@ -138,6 +141,7 @@ pub fn run() -> ExitCode {
         Command::Embed(args) => embed::run(&cli.global, args),
         Command::Compare(args) => compare::run(&cli.global, args),
         Command::Train(args) => train::run(&cli.global, args),
+        Command::TrainSummarizer(args) => train_summarizer::run(&cli.global, args),
         Command::Bench(args) => bench::run(&cli.global, args),
         Command::Report(args) => report::run(args),
         Command::Models(cmd) => models::run(&cli.global, cmd),

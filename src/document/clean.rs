@@ -170,8 +170,9 @@ pub fn normalize(raw: &str) -> String {
     out
 }
 
-/// Strips a leading dateline (`PESHAWAR: `, `ISLAMABAD (Reuters) — `, `Kabul, Afghanistan – `,
-/// `(AP) - `) from a paragraph and returns the rest; returns the paragraph when it has none.
+/// Strips a leading dateline (`PESHAWAR: `, `Kabul, Nov 12: `, `ISLAMABAD (Reuters) — `,
+/// `Kabul, Afghanistan – `, `(AP) - `) from a paragraph and returns the rest; returns the paragraph
+/// when it has none.
 pub fn strip_dateline(paragraph: &str) -> &str {
     let seps = [": ", " — ", " – ", " - ", " -- ", "—", "–"];
     let found = seps.iter().filter_map(|s| paragraph.find(s).map(|i| (i, *s))).min();
@@ -190,7 +191,10 @@ pub fn strip_dateline(paragraph: &str) -> &str {
     let caps = |w: &&str| !w.chars().any(char::is_lowercase);
     let place_caps = parts.first().is_some_and(caps)
         && parts.iter().take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit())).all(caps);
-    let kind_ok = if sep == ": " { place_caps } else { place_caps || agency || prefix.contains(',') };
+    // `Kabul, Nov 12: ` — a place and a date — is a dateline even in title case.
+    let month = |w: &&str| is_one_of(&w.trim_end_matches('.').to_lowercase(), MONTHS);
+    let dated = prefix.contains(',') && parts.iter().any(month) && parts.iter().any(|w| w.parse::<u16>().is_ok());
+    let kind_ok = if sep == ": " { place_caps || dated } else { place_caps || agency || prefix.contains(',') };
     let starts = rest.starts_with(|c: char| !c.is_lowercase() && !",;:.".contains(c));
     let valid = parts.iter().all(upper) && parts.len() <= 6 && (!parts.is_empty() || agency);
     if valid && kind_ok && starts && words(rest) >= 3 {
@@ -589,7 +593,9 @@ mod tests {
             Kabul, Afghanistan – When the envoy arrived, talks began. => When the envoy arrived, talks began.
             KABUL, Oct 14 (AP) - The Taliban said all was calm. => The Taliban said all was calm.
             (Reuters) - Pakistan's army said five soldiers died. => Pakistan's army said five soldiers died.
+            Kabul, Nov 12: Deputy Prime Minister Baradar met traders. => Deputy Prime Minister Baradar met traders.
             Pakistan: the view from the border is grim. => Pakistan: the view from the border is grim.
+            Pakistan, Afghanistan: Two Neighbours At Odds. => Pakistan, Afghanistan: Two Neighbours At Odds.
             Pakistan – especially its northwest – was hit. => Pakistan – especially its northwest – was hit.
             The minister said: \"We will respond.\" => The minister said: \"We will respond.\"";
         for case in cases.lines() {

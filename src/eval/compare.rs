@@ -3,13 +3,12 @@
 
 use super::calibration::Calibration;
 use super::dataset::LabelledArticle;
-use super::metrics::{bootstrap_macro_f1, compression_ratio, coverage, redundancy, ClassificationReport};
+use super::metrics::{bootstrap_macro_f1, ClassificationReport};
 use super::paired::{paired_comparison, PairedComparison};
-use super::rouge::rouge;
+use super::summaries::{summary_results, SummaryResult};
 use crate::encoder::articles::ArticleVectors;
-use crate::numeric::vector::{mean_rows, normalize};
 use crate::stance::{Article, Spec, StanceClassifier};
-use crate::summarize::{Summarizer, SummaryOptions};
+use crate::summarize::Summarizer;
 use crate::{Error, Result};
 use serde::Serialize;
 use std::time::Instant;
@@ -41,25 +40,6 @@ pub struct SystemResult {
     pub predictions: Vec<String>,
 }
 
-/// One summarizer's results.
-#[derive(Debug, Clone, Serialize)]
-pub struct SummaryResult {
-    /// Summarizer name.
-    pub name: String,
-    /// Mean ROUGE-1 F1 against the references (absent without references).
-    pub rouge1: Option<f64>,
-    /// Mean ROUGE-2 F1.
-    pub rouge2: Option<f64>,
-    /// Mean ROUGE-L F1.
-    pub rouge_l: Option<f64>,
-    /// Mean cosine of the summary's vector (mean of its sentence vectors) to the article's.
-    pub coverage: f64,
-    /// Mean of the largest pairwise cosine between a summary's sentences.
-    pub redundancy: f64,
-    /// Mean summary words / article words.
-    pub compression: f64,
-}
-
 /// The whole comparison; `--format json` prints exactly this.
 #[derive(Debug, Clone, Serialize)]
 pub struct CompareReport {
@@ -75,7 +55,7 @@ pub struct CompareReport {
     pub systems: Vec<SystemResult>,
     /// The first system measured against each of the others, on the same articles.
     pub paired: Vec<PairedComparison>,
-    /// Per summarizer.
+    /// Per summarizer, with ROUGE intervals and the paired difference to lead-3.
     pub summaries: Vec<SummaryResult>,
 }
 
@@ -132,7 +112,7 @@ pub fn compare(
             paired_comparison(names, &gold, preds, labels.len(), BOOTSTRAP_ITERATIONS, 7)
         })
         .collect::<Result<Vec<_>>>()?;
-    let summaries = summarizers.iter().map(|s| summary_quality(*s, items, &articles)).collect::<Result<Vec<_>>>()?;
+    let summaries = summary_results(summarizers, items, &articles, BOOTSTRAP_ITERATIONS, 7)?;
     Ok(CompareReport { data, n: items.len(), labels, embed_seconds, systems, paired, summaries })
 }
 
@@ -201,43 +181,6 @@ pub fn merge_models(spec: &Spec, items: &[&LabelledArticle], runs: Vec<ModelRun>
     Ok(merged)
 }
 
-fn summary_quality(
-    summarizer: &dyn Summarizer,
-    items: &[&LabelledArticle],
-    articles: &[Article<'_>],
-) -> Result<SummaryResult> {
-    let options = SummaryOptions::default();
-    let (mut r1, mut r2, mut rl, mut with_refs) = (0.0, 0.0, 0.0, 0usize);
-    let (mut cov, mut red, mut comp) = (0.0, 0.0, 0.0);
-    for (item, article) in items.iter().zip(articles) {
-        let summary = summarizer.summarize(article, &options, &[]);
-        if let Some(reference) = &item.reference_summary {
-            let r = rouge(&summary.text, reference);
-            (r1, r2, rl, with_refs) = (r1 + r.rouge1, r2 + r.rouge2, rl + r.rouge_l, with_refs + 1);
-        }
-        let rows: Vec<&[f32]> =
-            summary.sentences.iter().filter_map(|&i| article.sentence_vectors.get(i).map(Vec::as_slice)).collect();
-        if !rows.is_empty() {
-            let mut centroid = mean_rows(&rows, None)?;
-            normalize(&mut centroid);
-            cov += coverage(&centroid, article.doc_vector) as f64;
-            red += redundancy(&rows) as f64;
-        }
-        comp += compression_ratio(summary.text.split_whitespace().count(), article.doc.word_count()) as f64;
-    }
-    let n = items.len().max(1) as f64;
-    let mean_ref = |total: f64| (with_refs > 0).then(|| total / with_refs as f64);
-    Ok(SummaryResult {
-        name: summarizer.name().to_string(),
-        rouge1: mean_ref(r1),
-        rouge2: mean_ref(r2),
-        rouge_l: mean_ref(rl),
-        coverage: cov / n,
-        redundancy: red / n,
-        compression: comp / n,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,7 +232,7 @@ mod tests {
         assert_eq!(report["systems"][0]["macro_f1"], 1.0, "the exemplars themselves are easy");
         assert_eq!(report["systems"][1]["predictions"][0], "neutral");
         assert_eq!(report["paired"].as_array().unwrap().len(), 1);
-        let rouge1 = |k: usize| report["summaries"][k]["rouge1"].as_f64().unwrap();
+        let rouge1 = |k: usize| report["summaries"][k]["rouge1"]["mean"].as_f64().unwrap();
         assert!(rouge1(0) > 0.3 && rouge1(1) > 0.3, "both summaries hold the reference sentence's words");
 
         let mut unknown = owned[0].clone();

@@ -6,3 +6,5 @@ pub mod dataset;
 pub mod metrics;
 pub mod paired;
 pub mod rouge;
+pub mod summaries;
+pub mod summary_fit;

@@ -31,6 +31,16 @@ pub fn rouge(candidate: &str, reference: &str) -> RougeScores {
     RougeScores { rouge1: ngram_f1(&cand, &refr, 1), rouge2: ngram_f1(&cand, &refr, 2), rouge_l: lcs_f1(&cand, &refr) }
 }
 
+/// ROUGE-1 recall of `candidate` against `reference`: the share of the reference's unigrams (counts
+/// clipped) that the candidate has; zero when the reference has no tokens.
+pub fn rouge1_recall(candidate: &str, reference: &str) -> f64 {
+    let stemmer = Stemmer::create(Algorithm::English);
+    let (cand, refr) = (tokenize(candidate, &stemmer), tokenize(reference, &stemmer));
+    let (c, r) = (ngrams(&cand, 1), ngrams(&refr, 1));
+    let overlap: usize = r.iter().map(|(g, &k)| k.min(c.get(g).copied().unwrap_or(0))).sum();
+    overlap as f64 / refr.len().max(1) as f64
+}
+
 /// Lowercased `[a-z0-9]+` runs, stemmed when longer than three characters.
 fn tokenize(text: &str, stemmer: &Stemmer) -> Vec<String> {
     text.to_lowercase()
@@ -122,6 +132,13 @@ mod tests {
         assert_eq!(tokenize("was borders", &Stemmer::create(Algorithm::English)), vec!["was", "border"]);
         // Candidate "the the the" vs reference "the cat": overlap clipped to 1 → P 1/3, R 1/2, F 0.4.
         assert!(close(rouge("the the the", "the cat").rouge1, 0.4));
+    }
+
+    #[test]
+    fn recall_counts_the_reference_unigrams_covered() {
+        // Reference "the cat sat" (3 tokens); candidate covers "the" and "sat" once each.
+        assert!(close(rouge1_recall("the dog sat sat", "the cat sat"), 2.0 / 3.0));
+        assert_eq!(rouge1_recall("anything", ""), 0.0);
     }
 
     #[test]

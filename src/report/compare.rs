@@ -1,6 +1,7 @@
 //! `stance compare`'s report rendered as tables or pretty JSON (the HTML page is [`super::html::compare_page`]).
 
 use crate::eval::compare::CompareReport;
+use crate::eval::summaries::Interval;
 use std::io::{self, Write};
 
 /// Writes the comparison as pretty-printed JSON.
@@ -89,21 +90,55 @@ pub fn write_table(report: &CompareReport, out: &mut dyn Write) -> io::Result<()
     let summarizers = width(&mut report.summaries.iter().map(|s| &s.name));
     writeln!(
         out,
-        "\n{:<summarizers$} {:>8} {:>8} {:>8} {:>9} {:>11} {:>12}",
-        "summarizer", "ROUGE-1", "ROUGE-2", "ROUGE-L", "coverage", "redundancy", "compression"
+        "\n{:<summarizers$} {:>22} {:>22} {:>22} {:>6} {:>9} {:>11} {:>12}",
+        "summarizer",
+        "ROUGE-1 [95% CI]",
+        "ROUGE-2 [95% CI]",
+        "ROUGE-L [95% CI]",
+        "words",
+        "coverage",
+        "redundancy",
+        "compression"
     )?;
-    let opt = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
+    let interval = |v: Option<Interval>, sign: bool| {
+        v.map_or_else(
+            || "-".to_string(),
+            |v| match sign {
+                true => format!("{:+.3} [{:+.3}, {:+.3}]", v.mean, v.ci95.0, v.ci95.1),
+                false => format!("{:.3} [{:.3}, {:.3}]", v.mean, v.ci95.0, v.ci95.1),
+            },
+        )
+    };
     for s in &report.summaries {
         writeln!(
             out,
-            "{:<summarizers$} {:>8} {:>8} {:>8} {:>9.3} {:>11.3} {:>12.3}",
+            "{:<summarizers$} {:>22} {:>22} {:>22} {:>6.1} {:>9.3} {:>11.3} {:>12.3}",
             s.name,
-            opt(s.rouge1),
-            opt(s.rouge2),
-            opt(s.rouge_l),
+            interval(s.rouge1, false),
+            interval(s.rouge2, false),
+            interval(s.rouge_l, false),
+            s.words,
             s.coverage,
             s.redundancy,
             s.compression
+        )?;
+    }
+    let paired: Vec<_> = report.summaries.iter().filter_map(|s| s.versus_lead3.as_ref().map(|d| (s, d))).collect();
+    if let Some((first, _)) = paired.first() {
+        writeln!(
+            out,
+            "\npaired on the same {} articles (95% bootstrap interval of the difference)",
+            first.with_reference
+        )?;
+    }
+    for (s, d) in paired {
+        writeln!(
+            out,
+            "{:<22} {:>22} {:>22} {:>22}",
+            format!("{} − {}", s.name, d.against),
+            interval(Some(d.rouge1), true),
+            interval(Some(d.rouge2), true),
+            interval(Some(d.rouge_l), true)
         )?;
     }
     Ok(())

@@ -1,6 +1,6 @@
 //! Trained artefacts on disk: one type owns the naming scheme (`<dir>/<spec>.<component>.json` for
 //! the card and settings, `<dir>/<spec>.<component>.safetensors` for the weights) and the reading
-//! and writing of both, for every trained component (head, baseline, sentence probe).
+//! and writing of both, for every trained component (head, baseline, sentence probe, summary scorer).
 
 use super::card::ModelCard;
 use super::linear::LinearHead;
@@ -20,6 +20,8 @@ pub enum Component {
     Baseline,
     /// The sentence probe the head stacks (weights only).
     Probe,
+    /// The learned summarizer's sentence scorer (card pretty-printed).
+    Summary,
 }
 
 impl Component {
@@ -28,6 +30,7 @@ impl Component {
             Component::Head => "head",
             Component::Baseline => "baseline",
             Component::Probe => "probe",
+            Component::Summary => "summary",
         }
     }
 }
@@ -95,7 +98,7 @@ impl Artefact {
     /// Writes `value` as the JSON file (pretty with a final newline for the head, compact otherwise).
     pub fn write_json<T: Serialize>(&self, value: &T) -> Result<()> {
         let text = match self.component {
-            Component::Head => serde_json::to_string_pretty(value).map(|t| t + "\n"),
+            Component::Head | Component::Summary => serde_json::to_string_pretty(value).map(|t| t + "\n"),
             Component::Baseline | Component::Probe => serde_json::to_string(value),
         }
         .map_err(|e| Error::Other(e.to_string()))?;

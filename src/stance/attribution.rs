@@ -38,7 +38,7 @@ fn words(text: &str) -> Vec<String> {
 }
 
 /// Share of the sentence's characters inside double quotation marks (straight or curly).
-fn quoted_share(sentence: &str) -> f32 {
+pub(crate) fn quoted_share(sentence: &str) -> f32 {
     let total = sentence.chars().count().max(1);
     let mut inside = false;
     let mut quoted = 0usize;

@@ -31,6 +31,8 @@ const FILES: &[(&str, &[u8])] = &[
     ),
     ("afpak.baseline.json", include_bytes!("../../models/stance/afpak.baseline.json")),
     ("afpak.baseline.safetensors", include_bytes!("../../models/stance/afpak.baseline.safetensors")),
+    ("afpak.summary.json", include_bytes!("../../models/stance/afpak.summary.json")),
+    ("afpak.summary.safetensors", include_bytes!("../../models/stance/afpak.summary.safetensors")),
 ];
 
 /// Short digest of the embedded artefacts (names and contents), naming their folder.

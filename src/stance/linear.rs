@@ -78,6 +78,11 @@ impl LinearHead {
         self.n_classes
     }
 
+    /// The first output's weights over the standardised features (all of a one-output head's).
+    pub fn weight_row(&self) -> Result<Vec<f32>> {
+        Ok(self.classifier.weight().get(0)?.to_vec1::<f32>()?)
+    }
+
     /// Class probabilities (softmax of the logits) for each feature row.
     pub fn predict_proba(&self, rows: &[Vec<f32>]) -> Result<Vec<Vec<f32>>> {
         if rows.is_empty() {

@@ -1,8 +1,16 @@
 //! Extractive summaries: sentences of the article, in article order, never its title; headings and
 //! fragments only when an article has nothing else (a one-line brief).
 //!
-//! [`CentralitySummarizer`] ranks sentences by closeness to the article's centroid, with a lead
-//! bonus and a redundancy penalty (centroid + MMR); [`LeadSummarizer`] is the lead-k baseline.
+//! [`LearnedSummarizer`] (the default) ranks sentences with a scorer trained on reference summaries;
+//! [`CentralitySummarizer`] ranks them by closeness to the article's centroid, with a lead bonus and a
+//! redundancy penalty (centroid + MMR), and serves where no scorer is trained; [`LeadSummarizer`] is
+//! the lead-k baseline.
+
+pub mod features;
+pub mod learned;
+pub mod scorer;
+
+pub use learned::LearnedSummarizer;
 
 use crate::document::Document;
 use crate::numeric::vector::dot;
@@ -22,7 +30,7 @@ pub struct SummaryOptions {
 
 impl Default for SummaryOptions {
     fn default() -> Self {
-        SummaryOptions { max_sentences: 3, max_words: 75, mode: SummaryMode::Central }
+        SummaryOptions { max_sentences: 4, max_words: 100, mode: SummaryMode::Central }
     }
 }
 
@@ -74,7 +82,7 @@ fn ends_like_prose(text: &str) -> bool {
 /// Indices, below `limit`, of the sentences that may stand in a summary: the summary-worthy ones;
 /// failing those (a one-line brief), the ones that end like prose; failing those, all of them, so
 /// that no article with text gets an empty summary.
-fn summary_candidates(doc: &Document, limit: usize) -> Vec<usize> {
+pub fn summary_candidates(doc: &Document, limit: usize) -> Vec<usize> {
     let limit = limit.min(doc.sentences.len());
     let text = |i: usize| doc.sentences[i].text.as_str();
     let tiers: [&dyn Fn(&str) -> bool; 2] = [&is_summary_worthy, &ends_like_prose];
@@ -85,7 +93,7 @@ fn summary_candidates(doc: &Document, limit: usize) -> Vec<usize> {
         .unwrap_or_else(|| (0..limit).collect())
 }
 
-fn word_count(text: &str) -> usize {
+pub(crate) fn word_count(text: &str) -> usize {
     text.split_whitespace().count()
 }
 
@@ -166,7 +174,7 @@ impl Selection<'_> {
     }
 }
 
-/// The first k summary-worthy sentences: the classic news baseline.
+/// The first three summary-worthy sentences (fewer if `max_sentences` says so): the classic news baseline.
 #[derive(Debug, Clone, Copy)]
 pub struct LeadSummarizer;
 
@@ -177,17 +185,18 @@ impl Summarizer for LeadSummarizer {
 
     fn summarize(&self, article: &Article<'_>, options: &SummaryOptions, _preferred: &[usize]) -> Summary {
         let doc = article.doc;
-        let chosen = summary_candidates(doc, doc.sentences.len()).into_iter().take(options.max_sentences).collect();
+        let chosen =
+            summary_candidates(doc, doc.sentences.len()).into_iter().take(options.max_sentences.min(3)).collect();
         Summary::from_indices(doc, chosen)
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::document::Sentence;
 
-    fn doc(sentences: &[&str]) -> Document {
+    pub(crate) fn doc(sentences: &[&str]) -> Document {
         let mut text = String::new();
         let mut out = Vec::new();
         for s in sentences {

@@ -5,6 +5,7 @@ use super::render;
 use super::svg::{self, Bar, Interval, Reliability};
 use crate::bench::Report as BenchReport;
 use crate::eval::compare::CompareReport;
+use crate::eval::summaries::Interval as RougeInterval;
 use crate::Result;
 use serde::Serialize;
 
@@ -26,7 +27,7 @@ struct ComparePage {
     f1_chart: String,
     paired_chart: Option<String>,
     paired: Vec<PairedView>,
-    summaries: Vec<[String; 7]>,
+    summaries: Vec<[String; 8]>,
 }
 
 #[derive(Serialize)]
@@ -133,7 +134,6 @@ pub fn compare_page(report: &CompareReport) -> Result<String> {
         })
         .collect();
     let reach = paired_rows.iter().map(|r| r.lower.abs().max(r.upper.abs())).fold(0.1, f64::max);
-    let opt = |v: Option<f64>| v.map_or_else(|| "–".to_string(), num);
     let page = ComparePage {
         data: report.data.clone(),
         n: report.n,
@@ -160,11 +160,19 @@ pub fn compare_page(report: &CompareReport) -> Result<String> {
             .summaries
             .iter()
             .map(|s| {
+                let interval = |v: Option<RougeInterval>| {
+                    v.map_or_else(|| "–".to_string(), |v| format!("{:.3} [{:.3}, {:.3}]", v.mean, v.ci95.0, v.ci95.1))
+                };
+                let delta = s.versus_lead3.as_ref().map_or_else(
+                    || "–".to_string(),
+                    |d| format!("{:+.3} [{:+.3}, {:+.3}]", d.rouge1.mean, d.rouge1.ci95.0, d.rouge1.ci95.1),
+                );
                 [
                     s.name.clone(),
-                    opt(s.rouge1),
-                    opt(s.rouge2),
-                    opt(s.rouge_l),
+                    interval(s.rouge1),
+                    interval(s.rouge2),
+                    interval(s.rouge_l),
+                    delta,
                     num(s.coverage),
                     num(s.redundancy),
                     num(s.compression),

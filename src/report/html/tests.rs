@@ -110,9 +110,10 @@ fn base64_matches_the_standard() {
 #[test]
 fn compare_page_draws_every_system() {
     use crate::eval::calibration::Calibration;
-    use crate::eval::compare::{CompareReport, SummaryResult, SystemResult};
+    use crate::eval::compare::{CompareReport, SystemResult};
     use crate::eval::metrics::ClassificationReport;
     use crate::eval::paired::paired_comparison;
+    use crate::eval::summaries::{Interval, RougeDelta, SummaryResult};
     let labels: Vec<String> = ["pro-Islamabad", "pro-Kabul", "neutral"].map(String::from).to_vec();
     let gold = [0, 1, 2, 0, 1, 2];
     let system = |name: &str, pred: &[usize]| SystemResult {
@@ -135,9 +136,17 @@ fn compare_page_draws_every_system() {
         paired: vec![paired_comparison(("head", "baseline"), &gold, (&a, &b), 3, 100, 7).unwrap()],
         summaries: vec![SummaryResult {
             name: "central".into(),
-            rouge1: Some(0.4),
+            with_reference: 6,
+            rouge1: Some(Interval { mean: 0.4, ci95: (0.35, 0.45) }),
             rouge2: None,
-            rouge_l: Some(0.3),
+            rouge_l: Some(Interval { mean: 0.3, ci95: (0.25, 0.35) }),
+            versus_lead3: Some(RougeDelta {
+                against: "lead-3".into(),
+                rouge1: Interval { mean: 0.02, ci95: (0.01, 0.03) },
+                rouge2: Interval { mean: 0.0, ci95: (-0.01, 0.01) },
+                rouge_l: Interval { mean: 0.01, ci95: (0.0, 0.02) },
+            }),
+            words: 60.0,
             coverage: 0.9,
             redundancy: 0.2,
             compression: 0.1,
@@ -147,6 +156,7 @@ fn compare_page_draws_every_system() {
     assert!(html.contains("&lt;data&gt;") && !html.contains("<data>"));
     assert!(html.contains("head: confusion") && html.contains("baseline: reliability (ECE"));
     assert!(html.contains("head − baseline"));
+    assert!(html.contains("0.400 [0.350, 0.450]") && html.contains("+0.020 [+0.010, +0.030]"));
     // A title, an intervals chart for F1, one for the paired difference, three per system.
     assert_eq!(html.matches("<svg").count(), 2 + 3 * 2);
 }
