@@ -93,18 +93,9 @@ pub fn sentence_features(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Sentence;
 
     fn doc(title: &str, sentences: &[&str]) -> Document {
-        let mut text = String::new();
-        let mut out = Vec::new();
-        for s in sentences {
-            let start = text.len();
-            text.push_str(s);
-            out.push(Sentence { text: s.to_string(), start, end: text.len() });
-            text.push(' ');
-        }
-        Document { id: "t".into(), path: "t".into(), title: Some(title.into()), text, sentences: out }
+        Document { title: Some(title.into()), ..crate::summarize::tests::doc(sentences) }
     }
 
     fn feature(row: &[f32; N_FEATURES], name: &str) -> f32 {
