@@ -4,9 +4,10 @@
 //! Each sentence's score predicts the share of the reference it covers (its ROUGE-1 recall), so a
 //! set covering `O = Σ score` of a reference of `R` words with `S` words of its own has F1
 //! `2·O·R / (S + R)`; shared content is counted once by subtracting `redundancy × Σ cos` over the
-//! pairs of chosen sentences. Ranking sentences one by one and filling a word target, as before,
-//! prefers long sentences; a whole set trades coverage against length. The sets searched are those of
-//! the first [`POOL`] candidates (a few thousand at four sentences, well under a millisecond).
+//! pairs of chosen sentences. Ranking sentences one by one and filling a word target prefers long
+//! sentences (recall grows with length); a whole set trades coverage against length. The sets
+//! searched are those of the first [`POOL`] candidates (a few thousand at four sentences, well under
+//! a millisecond).
 
 use crate::numeric::vector::dot;
 
