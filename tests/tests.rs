@@ -11,3 +11,4 @@ mod report;
 mod robustness;
 mod scale;
 mod summaries;
+mod train_summarizer;

@@ -61,8 +61,8 @@ pub struct ClassifyArgs {
     /// for a short report, three under 300 words, four for a long analysis).
     #[arg(long, env = "STANCE_SUMMARY_SENTENCES", default_value_t = 4)]
     summary_sentences: usize,
-    /// Most words in a summary (the first sentence is kept even if longer; the trained summarizer
-    /// aims for fewer, as its card says).
+    /// Most words in a summary (a lone sentence is kept even if longer; the trained summarizer
+    /// chooses fewer when its scores say a shorter summary covers the story better).
     #[arg(long, env = "STANCE_SUMMARY_WORDS", default_value_t = 100)]
     summary_words: usize,
     /// Articles embedded together in one encoder call (and written together).

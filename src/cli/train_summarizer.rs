@@ -40,7 +40,7 @@ pub struct TrainSummarizerArgs {
     epochs: usize,
 }
 
-/// Trains, prints the cross-validated ROUGE of each length setting, saves the scorer and its card.
+/// Trains, prints the cross-validated ROUGE of each selection setting, saves the scorer and its card.
 pub fn run(global: &GlobalArgs, args: TrainSummarizerArgs) -> Result<ExitCode> {
     let spec = Spec::load(args.spec.as_deref())?;
     let out =
@@ -68,15 +68,16 @@ pub fn run(global: &GlobalArgs, args: TrainSummarizerArgs) -> Result<ExitCode> {
         card.articles, card.cv_folds
     )?;
     for s in card.cv.iter().chain([&card.cv_lead3]) {
-        let setting = match s.target_words {
-            0 => "lead-3".to_string(),
-            t => format!(
-                "aim {t}, at most {}{}",
-                s.max_words,
-                if t == card.target_words && s.max_words == card.max_words { " (chosen)" } else { "" }
+        let setting = match s.selection {
+            None => "lead-3".to_string(),
+            Some(sel) => format!(
+                "reference {} words, redundancy {}{}",
+                sel.reference_words,
+                sel.redundancy,
+                if sel == card.selection { " (chosen)" } else { "" }
             ),
         };
-        writeln!(stdout, "  {setting:<28} {:.3} / {:.3} / {:.3}  {:.0} words", s.rouge1, s.rouge2, s.rouge_l, s.words)?;
+        writeln!(stdout, "  {setting:<44} {:.3} / {:.3} / {:.3}  {:.0} words", s.rouge1, s.rouge2, s.rouge_l, s.words)?;
     }
     let weights: Vec<String> =
         card.features.iter().zip(&card.weights).map(|(name, w)| format!("{name} {w:+.3}")).collect();

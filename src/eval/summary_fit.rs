@@ -1,8 +1,9 @@
 //! Training the learned summarizer (`stance train-summarizer`): every candidate sentence of a
 //! training article is an example whose target is its ROUGE-1 recall against the article's reference
 //! summary (how much of the reference it covers; of the targets tried, recall, precision, F1 and
-//! greedy-oracle membership, recall cross-validated best). The word target and ceiling are chosen
-//! by k-fold cross-validation over articles on the ROUGE-1 F1 of whole summaries.
+//! greedy-oracle membership, recall cross-validated best). How summaries are chosen from the scores
+//! (the reference length the predicted F1 assumes and the redundancy penalty) is chosen by k-fold
+//! cross-validation over articles on the ROUGE-1 F1 of whole summaries.
 
 use super::dataset::LabelledArticle;
 use super::rouge::{rouge, rouge1_recall};
@@ -10,11 +11,9 @@ use crate::encoder::articles::ArticleVectors;
 use crate::numeric::folds::stratified_folds;
 use crate::stance::Article;
 use crate::summarize::features::{sentence_features, FEATURE_NAMES, N_FEATURES};
-use crate::summarize::learned::{LengthScore, SummaryCard};
+use crate::summarize::learned::{Selection, SettingScore, SummaryCard};
 use crate::summarize::scorer::{FitConfig, SentenceScorer};
-use crate::summarize::{
-    summary_candidates, LeadSummarizer, LearnedSummarizer, Summarizer, SummaryMode, SummaryOptions,
-};
+use crate::summarize::{summary_candidates, LeadSummarizer, LearnedSummarizer, Summarizer, SummaryOptions};
 use crate::{Error, Result};
 
 /// How to train.
@@ -26,8 +25,8 @@ pub struct SummaryTrainOptions {
     pub seed: u64,
     /// Optimiser settings.
     pub fit: FitConfig,
-    /// (word target, word ceiling) settings to choose from.
-    pub lengths: Vec<(usize, usize)>,
+    /// Selection settings to choose from.
+    pub settings: Vec<Selection>,
 }
 
 impl Default for SummaryTrainOptions {
@@ -36,7 +35,12 @@ impl Default for SummaryTrainOptions {
             folds: 5,
             seed: 42,
             fit: FitConfig::default(),
-            lengths: vec![(55, 85), (55, 100), (65, 85), (65, 100), (75, 100)],
+            settings: [80, 100, 150]
+                .into_iter()
+                .flat_map(|reference_words| {
+                    [0.01, 0.02, 0.03].map(|redundancy| Selection { reference_words, redundancy, max_words: 100 })
+                })
+                .collect(),
         }
     }
 }
@@ -44,7 +48,7 @@ impl Default for SummaryTrainOptions {
 /// A trained summarizer and its card.
 #[derive(Debug, Clone)]
 pub struct SummaryTraining {
-    /// The summarizer with the chosen length settings.
+    /// The summarizer with the chosen selection setting.
     pub summarizer: LearnedSummarizer,
     /// What it was trained on and how well it cross-validated.
     pub card: SummaryCard,
@@ -78,55 +82,54 @@ pub fn train_summarizer(
             (!candidates.is_empty()).then_some(Prepared { article, reference, rows, targets })
         })
         .collect();
-    if prepared.len() < 2 * options.folds.max(2) || options.lengths.is_empty() {
+    if prepared.len() < 2 * options.folds.max(2) || options.settings.is_empty() {
         return Err(Error::Other(format!(
-            "training the summarizer needs at least {} articles with reference summaries and a length setting; got {}",
+            "training the summarizer needs at least {} articles with reference summaries and a selection setting; got {}",
             2 * options.folds.max(2),
             prepared.len()
         )));
     }
     let fold_of = stratified_folds(&vec![0; prepared.len()], options.folds, options.seed)?;
-    let mut totals = vec![[0.0f64; 4]; options.lengths.len()];
+    let mut totals = vec![[0.0f64; 4]; options.settings.len()];
     let mut lead = [0.0f64; 4];
     for fold in 0..options.folds {
         let train: Vec<&Prepared<'_>> =
             prepared.iter().zip(&fold_of).filter(|(_, &f)| f != fold).map(|(p, _)| p).collect();
         let scorer = fit(&train, &options.fit)?;
         for (p, _) in prepared.iter().zip(&fold_of).filter(|(_, &f)| f == fold) {
-            for (total, &(target_words, max_words)) in totals.iter_mut().zip(&options.lengths) {
-                let summarizer = LearnedSummarizer { scorer: scorer.clone(), target_words, max_words };
-                add(total, &summarizer, max_words, p);
+            for (total, &selection) in totals.iter_mut().zip(&options.settings) {
+                add(total, &LearnedSummarizer { scorer: scorer.clone(), selection }, p);
             }
-            add(&mut lead, &LeadSummarizer, usize::MAX, p);
+            add(&mut lead, &LeadSummarizer, p);
         }
     }
     let n = prepared.len() as f64;
-    let score = |t: &[f64; 4], (target_words, max_words)| LengthScore {
-        target_words,
-        max_words,
+    let score = |t: &[f64; 4], selection| SettingScore {
+        selection,
         rouge1: t[0] / n,
         rouge2: t[1] / n,
         rouge_l: t[2] / n,
         words: t[3] / n,
     };
-    let cv: Vec<LengthScore> = totals.iter().zip(&options.lengths).map(|(t, &l)| score(t, l)).collect();
-    let best = cv.iter().max_by(|a, b| a.rouge1.total_cmp(&b.rouge1)).cloned().unwrap_or_else(|| cv[0].clone());
+    let cv: Vec<SettingScore> = totals.iter().zip(&options.settings).map(|(t, &s)| score(t, Some(s))).collect();
+    // The first of equal scores wins, so the choice does not depend on float noise in the order.
+    let best = cv.iter().fold(&cv[0], |best, s| if s.rouge1 > best.rouge1 { s } else { best });
+    let selection = best.selection.unwrap_or(options.settings[0]);
     let scorer = fit(&prepared.iter().collect::<Vec<_>>(), &options.fit)?;
     let card = SummaryCard {
         features: FEATURE_NAMES.iter().map(|s| s.to_string()).collect(),
         target: "rouge1-recall".into(),
-        target_words: best.target_words,
-        max_words: best.max_words,
+        selection,
         data,
         articles: prepared.len(),
         seed: options.seed,
         fit: options.fit.clone(),
         cv_folds: options.folds,
         cv,
-        cv_lead3: score(&lead, (0, 0)),
+        cv_lead3: score(&lead, None),
         weights: scorer.weights().to_vec(),
     };
-    let summarizer = LearnedSummarizer { scorer, target_words: best.target_words, max_words: best.max_words };
+    let summarizer = LearnedSummarizer { scorer, selection };
     Ok(SummaryTraining { summarizer, card })
 }
 
@@ -140,9 +143,8 @@ fn fit(articles: &[&Prepared<'_>], cfg: &FitConfig) -> Result<SentenceScorer> {
 }
 
 /// Adds one summary's ROUGE-1/2/L and length to `total`.
-fn add(total: &mut [f64; 4], summarizer: &dyn Summarizer, max_words: usize, p: &Prepared<'_>) {
-    let options = SummaryOptions { max_sentences: 4, max_words, mode: SummaryMode::Central };
-    let summary = summarizer.summarize(&p.article, &options, &[]);
+fn add(total: &mut [f64; 4], summarizer: &dyn Summarizer, p: &Prepared<'_>) {
+    let summary = summarizer.summarize(&p.article, &SummaryOptions::default(), &[]);
     let r = rouge(&summary.text, p.reference);
     for (t, v) in total.iter_mut().zip([r.rouge1, r.rouge2, r.rouge_l, summary.text.split_whitespace().count() as f64])
     {
@@ -178,12 +180,14 @@ mod tests {
         let items: Vec<LabelledArticle> = (0..20).map(article).collect();
         let refs: Vec<&LabelledArticle> = items.iter().collect();
         let vectors = vec![ArticleVectors::default(); items.len()];
-        let options = SummaryTrainOptions { lengths: vec![(10, 20), (30, 40)], ..SummaryTrainOptions::default() };
+        let setting = |reference_words| Selection { reference_words, redundancy: 0.0, max_words: 100 };
+        let options =
+            SummaryTrainOptions { settings: vec![setting(200), setting(15)], ..SummaryTrainOptions::default() };
         let trained = train_summarizer(&refs, &vectors, "synthetic".into(), &options).unwrap();
         let card = &trained.card;
         assert_eq!((card.articles, card.cv.len(), card.cv_folds), (20, 2, 5));
         // One sentence is the whole reference: the shorter setting wins, and beats lead-3.
-        assert_eq!((card.target_words, card.max_words), (10, 20));
+        assert_eq!(card.selection, setting(15));
         assert!(card.cv[0].rouge1 > card.cv_lead3.rouge1 + 0.2, "{card:?}");
         let fresh = article(99);
         let view = Article { doc: &fresh.doc, sentence_vectors: &[], doc_vector: &[] };

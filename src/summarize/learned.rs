@@ -1,29 +1,40 @@
-//! The default summarizer: sentences ranked by the learned [`SentenceScorer`], taken best first
-//! until the summary reaches its word target, within a sentence limit that grows with the article
-//! (a short report gets two sentences, a long analysis up to four) and a word ceiling that only the
-//! first sentence may break. Sentences are whole and in article order; headings, fragments and
-//! clutter never qualify (see [`summary_candidates`]).
+//! The default summarizer: sentences scored by the learned [`SentenceScorer`], and the summary chosen
+//! as a whole: of the sets of sentences within a sentence limit that grows with the article (a short
+//! report gets two sentences, a long analysis up to four) and a word ceiling that only a lone sentence
+//! may break, the one with the best predicted ROUGE-1 F1 (see [`subset`](super::subset)). Sentences
+//! are whole and in article order; headings, fragments and clutter never qualify (see
+//! [`summary_candidates`]).
 //!
 //! Artefacts (through [`Artefact`], component `summary`): `<spec>.summary.safetensors` (the scorer)
-//! and `<spec>.summary.json` (its card: features, weights, word target and ceiling, data, seed,
+//! and `<spec>.summary.json` (its card: features, weights, selection settings, data, seed,
 //! cross-validated ROUGE), in the trained-artefacts folder.
 
 use super::features::{sentence_features, FEATURE_NAMES};
 use super::scorer::{FitConfig, SentenceScorer};
-use super::{summary_candidates, word_count, CentralitySummarizer, Selection, Summarizer, Summary, SummaryOptions};
+use super::subset::{best_set, Candidate, SetSearch};
+use super::{summary_candidates, word_count, CentralitySummarizer, Summarizer, Summary, SummaryOptions};
 use crate::stance::artefact::{Artefact, Component};
 use crate::stance::{Article, Spec};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// Cross-validated ROUGE of one length setting (means over held-out training articles).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LengthScore {
-    /// Words the summary aims for.
-    pub target_words: usize,
-    /// Words it may not exceed (after its first sentence).
+/// How summaries are chosen from the scores: the settings cross-validation picks among.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Selection {
+    /// Reference length in words that the predicted F1 assumes (larger favours longer summaries).
+    pub reference_words: usize,
+    /// Weight of the redundancy penalty (summed cosine between chosen sentences).
+    pub redundancy: f32,
+    /// Words a summary of several sentences may not exceed.
     pub max_words: usize,
+}
+
+/// Cross-validated ROUGE of one selection setting (means over held-out training articles).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingScore {
+    /// The setting (absent for lead-3).
+    pub selection: Option<Selection>,
     /// ROUGE-1 F1.
     pub rouge1: f64,
     /// ROUGE-2 F1.
@@ -41,10 +52,8 @@ pub struct SummaryCard {
     pub features: Vec<String>,
     /// What each sentence was trained to predict.
     pub target: String,
-    /// Chosen word target (the best cross-validated ROUGE-1 of `cv`).
-    pub target_words: usize,
-    /// Chosen word ceiling.
-    pub max_words: usize,
+    /// Chosen selection setting (the best cross-validated ROUGE-1 of `cv`).
+    pub selection: Selection,
     /// Training data folder and split.
     pub data: String,
     /// Training articles (with a reference summary).
@@ -55,10 +64,10 @@ pub struct SummaryCard {
     pub fit: FitConfig,
     /// Folds of the cross-validation.
     pub cv_folds: usize,
-    /// Cross-validated ROUGE of every length setting tried.
-    pub cv: Vec<LengthScore>,
+    /// Cross-validated ROUGE of every selection setting tried.
+    pub cv: Vec<SettingScore>,
     /// Lead-3 on the same held-out articles, for reference.
-    pub cv_lead3: LengthScore,
+    pub cv_lead3: SettingScore,
     /// The fitted weight of each standardised feature (also in the safetensors file), for reading.
     pub weights: Vec<f32>,
 }
@@ -78,10 +87,8 @@ pub fn sentence_limit(words: usize) -> usize {
 pub struct LearnedSummarizer {
     /// The sentence scorer.
     pub scorer: SentenceScorer,
-    /// Words to aim for: sentences are added, best first, until the summary has at least this many.
-    pub target_words: usize,
-    /// Words not to exceed once the first sentence is in.
-    pub max_words: usize,
+    /// How summaries are chosen from its scores.
+    pub selection: Selection,
 }
 
 impl LearnedSummarizer {
@@ -90,7 +97,7 @@ impl LearnedSummarizer {
         Artefact::new(dir, spec, Component::Summary)
     }
 
-    /// Loads the scorer and its length settings from `dir`.
+    /// Loads the scorer and its selection setting from `dir`.
     pub fn load(dir: &Path, spec: &Spec) -> Result<Self> {
         let artefact = Self::artefact(dir, spec);
         let card: SummaryCard = artefact.read_json()?;
@@ -105,8 +112,7 @@ impl LearnedSummarizer {
         }
         Ok(LearnedSummarizer {
             scorer: SentenceScorer::from_head(artefact.load_weights()?)?,
-            target_words: card.target_words,
-            max_words: card.max_words,
+            selection: card.selection,
         })
     }
 
@@ -141,32 +147,28 @@ impl Summarizer for LearnedSummarizer {
         let doc = article.doc;
         let candidates = summary_candidates(doc, doc.sentences.len());
         let rows = sentence_features(doc, &candidates, article.sentence_vectors, article.doc_vector);
-        // Should the scorer fail (it cannot on well-formed rows), the lead order stands in.
-        let scores = self.scorer.scores(&rows).unwrap_or_else(|_| (0..rows.len()).map(|k| -(k as f32)).collect());
-        let mut ranked: Vec<(usize, f32)> = candidates.iter().copied().zip(scores).collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let limit = options.max_sentences.min(sentence_limit(doc.word_count())).max(1);
-        let max_words = options.max_words.min(self.max_words);
-        let target = self.target_words.min(max_words);
-        let bounds = SummaryOptions { max_sentences: limit, max_words, ..*options };
-        let mut pick = Selection { doc, options: &bounds, chosen: Vec::new(), words: 0 };
-        // Each side's strongest sentence (`--summary both-sides`) goes in whatever the limits say.
-        for &i in preferred.iter().filter(|&&i| i < doc.sentences.len()) {
-            if !pick.chosen.contains(&i) {
-                pick.words += word_count(&doc.sentences[i].text);
-                pick.chosen.push(i);
-            }
-        }
-        if let Some(&(best, _)) = ranked.first() {
-            pick.add(best);
-        }
-        for &(i, _) in &ranked {
-            if pick.words >= target || pick.chosen.len() >= limit {
-                break;
-            }
-            pick.add(i);
-        }
-        Summary::from_indices(doc, pick.chosen)
+        // Should the scorer fail (it cannot on well-formed rows), no sentence is worth more than the first.
+        let scores = self.scorer.scores(&rows).unwrap_or_else(|_| vec![0.0; rows.len()]);
+        let vector = |i: usize| article.sentence_vectors.get(i).map_or(&[][..], Vec::as_slice);
+        let scored: Vec<Candidate<'_>> = candidates
+            .iter()
+            .zip(&scores)
+            .map(|(&i, &score)| Candidate { words: word_count(&doc.sentences[i].text), score, vector: vector(i) })
+            .collect();
+        let search = SetSearch {
+            max_sentences: options.max_sentences.min(sentence_limit(doc.word_count())).max(1),
+            max_words: options.max_words.min(self.selection.max_words),
+            reference_words: self.selection.reference_words as f32,
+            redundancy: self.selection.redundancy,
+        };
+        // Each side's strongest sentence (`--summary both-sides`) goes in whatever the limits say; the
+        // search adds to them while the sentence limit allows.
+        let outside: Vec<usize> =
+            preferred.iter().copied().filter(|&i| i < doc.sentences.len() && !candidates.contains(&i)).collect();
+        let mut given: Vec<usize> = preferred.iter().filter_map(|i| candidates.iter().position(|c| c == i)).collect();
+        given.dedup();
+        let chosen = best_set(&scored, &given, &search).into_iter().map(|k| candidates[k]);
+        Summary::from_indices(doc, chosen.chain(outside).collect())
     }
 }
 
@@ -197,21 +199,28 @@ mod tests {
         SummaryOptions { max_sentences: 1, ..SummaryOptions::default() }
     }
 
+    fn summarizer(reference_words: usize, max_words: usize) -> LearnedSummarizer {
+        LearnedSummarizer {
+            scorer: lead_loving(),
+            selection: Selection { reference_words, redundancy: 0.0, max_words },
+        }
+    }
+
     #[test]
-    fn fills_to_the_target_within_the_limits_and_keeps_order() {
+    fn chooses_the_set_with_the_best_predicted_f1_within_the_limits_and_keeps_order() {
         let texts = sentences(12, 20);
         let d = doc(&texts.iter().map(String::as_str).collect::<Vec<_>>());
         let article = Article { doc: &d, sentence_vectors: &[], doc_vector: &[] };
-        let summarizer = LearnedSummarizer { scorer: lead_loving(), target_words: 55, max_words: 90 };
         let options = SummaryOptions::default();
-        // 240 words: at most three sentences; 20-word sentences reach 55 words with three.
-        assert_eq!(summarizer.summarize(&article, &options, &[]).sentences, vec![0, 1, 2]);
-        let short = LearnedSummarizer { target_words: 30, ..summarizer.clone() };
+        // 240 words: at most three sentences, and a 60-word reference is worth all three leads.
+        assert_eq!(summarizer(60, 100).summarize(&article, &options, &[]).sentences, vec![0, 1, 2]);
+        // A shorter reference makes the third sentence cost more than it covers.
+        let short = summarizer(30, 100);
         assert_eq!(short.summarize(&article, &options, &[]).sentences, vec![0, 1]);
-        // Preferred sentences (both sides' evidence) go in whatever the limits, with the best one.
-        assert_eq!(short.summarize(&article, &options, &[9]).sentences, vec![0, 9]);
+        // Preferred sentences (both sides' evidence) go in whatever the limits, and count towards them.
+        assert_eq!(short.summarize(&article, &options, &[9]).sentences, vec![0, 1, 9]);
         assert_eq!(short.summarize(&article, &one_sentence(), &[9, 11]).sentences, vec![9, 11]);
-        assert_eq!(summarizer.summarize(&article, &one_sentence(), &[]).sentences, vec![0]);
+        assert_eq!(short.summarize(&article, &one_sentence(), &[]).sentences, vec![0]);
     }
 
     #[test]
@@ -219,23 +228,20 @@ mod tests {
         let texts = sentences(4, 20);
         let d = doc(&texts.iter().map(String::as_str).collect::<Vec<_>>());
         let article = Article { doc: &d, sentence_vectors: &[], doc_vector: &[] };
-        let summarizer = LearnedSummarizer { scorer: lead_loving(), target_words: 200, max_words: 300 };
-        assert_eq!(summarizer.summarize(&article, &SummaryOptions::default(), &[]).sentences, vec![0, 1]);
-        let tight = LearnedSummarizer { max_words: 10, ..summarizer };
-        assert_eq!(tight.summarize(&article, &SummaryOptions::default(), &[]).sentences, vec![0]);
+        assert_eq!(summarizer(200, 300).summarize(&article, &SummaryOptions::default(), &[]).sentences, vec![0, 1]);
+        assert_eq!(summarizer(200, 10).summarize(&article, &SummaryOptions::default(), &[]).sentences, vec![0]);
         assert_eq!((sentence_limit(99), sentence_limit(100), sentence_limit(299), sentence_limit(300)), (2, 3, 3, 4));
     }
 
     #[test]
     fn save_and_load_round_trip_and_a_card_for_other_features_is_refused() {
-        let summarizer = LearnedSummarizer { scorer: lead_loving(), target_words: 60, max_words: 90 };
+        let summarizer = summarizer(80, 90);
         let score =
-            LengthScore { target_words: 60, max_words: 90, rouge1: 0.5, rouge2: 0.2, rouge_l: 0.3, words: 61.0 };
+            SettingScore { selection: Some(summarizer.selection), rouge1: 0.5, rouge2: 0.2, rouge_l: 0.3, words: 61.0 };
         let mut card = SummaryCard {
             features: FEATURE_NAMES.iter().map(|s| s.to_string()).collect(),
             target: "rouge1-recall".into(),
-            target_words: 60,
-            max_words: 90,
+            selection: summarizer.selection,
             data: "d".into(),
             articles: 10,
             seed: 1,
@@ -250,7 +256,7 @@ mod tests {
         let artefact = summarizer.save(dir.path(), &spec, &card).unwrap();
         assert!(artefact.exists() && artefact.json_path().ends_with(format!("{}.summary.json", spec.name)));
         let loaded = LearnedSummarizer::load(dir.path(), &spec).unwrap();
-        assert_eq!((loaded.target_words, loaded.max_words), (60, 90));
+        assert_eq!(loaded.selection, summarizer.selection);
         assert_eq!(loaded.scorer.weights(), summarizer.scorer.weights());
         card.features.pop();
         summarizer.save(dir.path(), &spec, &card).unwrap();

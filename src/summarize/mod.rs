@@ -9,6 +9,7 @@
 pub mod features;
 pub mod learned;
 pub mod scorer;
+pub mod subset;
 
 pub use learned::LearnedSummarizer;
 
@@ -124,7 +125,7 @@ impl Summarizer for CentralitySummarizer {
         let vectors = article.sentence_vectors;
         let candidates = summary_candidates(doc, vectors.len());
         let relevance = |i: usize| dot(&vectors[i], article.doc_vector) + self.position_weight / (1.0 + i as f32);
-        let mut pick = Selection { doc, options, chosen: Vec::new(), words: 0 };
+        let mut pick = Pick { doc, options, chosen: Vec::new(), words: 0 };
         if let Some(&first) = candidates.iter().max_by(|&&a, &&b| relevance(a).total_cmp(&relevance(b))) {
             pick.add(first);
         }
@@ -150,14 +151,14 @@ impl Summarizer for CentralitySummarizer {
 }
 
 /// Sentences chosen so far, within the sentence and word limits.
-struct Selection<'a> {
+struct Pick<'a> {
     doc: &'a Document,
     options: &'a SummaryOptions,
     chosen: Vec<usize>,
     words: usize,
 }
 
-impl Selection<'_> {
+impl Pick<'_> {
     /// Whether sentence `i` can still be added (the first sentence always can).
     fn fits(&self, i: usize) -> bool {
         !self.chosen.contains(&i)
