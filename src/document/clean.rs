@@ -7,6 +7,7 @@
 
 use scraper::{ElementRef, Html, Node, Selector};
 
+use super::navigation::drop_navigation;
 use super::sentences::{bullet_len, ends_sentence};
 
 /// What a clutter rule decides about one line.
@@ -85,12 +86,12 @@ pub fn strip_lead_dateline(paragraphs: &mut [String]) {
     }
 }
 
-/// Cleaned paragraphs in order: whitespace normalised, clutter dropped, Markdown heading markers
+/// Cleaned paragraphs in order: whitespace normalised, navigation runs and clutter dropped, Markdown heading markers
 /// removed, hard-wrapped lines re-joined (a line continues the previous one when that one has no
 /// final punctuation and the line starts in lowercase, or the whole block is wrapped).
 pub fn clean_paragraphs(raw: &str) -> Vec<String> {
     let mut paragraphs = Vec::new();
-    for block in normalize(raw).split("\n\n") {
+    for block in drop_navigation(&normalize(raw)).split("\n\n") {
         let lines: Vec<&str> = block.lines().filter_map(clean_line).collect();
         let wrapped = looks_wrapped(&lines);
         let mut current = String::new();

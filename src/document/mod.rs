@@ -1,10 +1,11 @@
 //! Articles: loading from files, folders, JSONL and stdin; cleaning web clutter; sentences with offsets.
 //!
 //! Stages, in order: [`load`] finds inputs and decodes them into raw text → [`clean`] turns HTML into
-//! text and drops page clutter → [`sentences`] splits the cleaned body into sentences with byte offsets.
+//! text and drops page clutter (line by line, and [`navigation`] runs of menu items) → [`sentences`] splits the cleaned body into sentences with byte offsets.
 
 pub mod clean;
 pub mod load;
+pub mod navigation;
 pub mod sentences;
 
 #[cfg(test)]

@@ -206,20 +206,34 @@ impl ExemplarScorer {
         features
     }
 
-    /// Top evidence sentences per side (positive margins only), strongest first.
+    /// Top evidence sentences per side (positive margins only), strongest first. Fragments
+    /// (see [`can_be_evidence`]) still count towards the side's strength but are never shown.
     pub fn evidence(&self, article: &Article<'_>, sides: &[SideEvidence], per_side: usize) -> Vec<Evidence> {
+        let shown = |i: usize| can_be_evidence(&article.doc.sentences[i].text);
         sides
             .iter()
             .flat_map(|side| {
-                side.top.iter().filter(|(_, m)| *m > 0.0).take(per_side).map(move |&(i, m)| Evidence {
-                    side: self.spec.labels[side.label].name.clone(),
-                    sentence: article.doc.sentences[i].text.clone(),
-                    index: i,
-                    score: m,
+                side.top.iter().filter(move |&&(i, m)| m > 0.0 && shown(i)).take(per_side).map(move |&(i, m)| {
+                    Evidence {
+                        side: self.spec.labels[side.label].name.clone(),
+                        sentence: article.doc.sentences[i].text.clone(),
+                        index: i,
+                        score: m,
+                    }
                 })
             })
             .collect()
     }
+}
+
+/// Fewest words a sentence needs to be shown as evidence: scraped pages leave menu items
+/// ("Maharashtra"), cut-off lines ("Bareen Initi") and site names among the sentences, and one or
+/// three words show no stance even when their embedding leans.
+const MIN_EVIDENCE_WORDS: usize = 4;
+
+/// Whether a sentence may be shown as evidence: at least [`MIN_EVIDENCE_WORDS`] words.
+pub fn can_be_evidence(sentence: &str) -> bool {
+    sentence.split_whitespace().count() >= MIN_EVIDENCE_WORDS
 }
 
 /// Classifies by exemplar similarity alone; needs no training.
@@ -274,4 +288,28 @@ pub fn softmax(logits: &[f32]) -> Vec<f32> {
     let exp: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
     let sum: f32 = exp.iter().sum();
     exp.into_iter().map(|e| e / sum).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::load::document_from_text;
+    use crate::encoder::articles::embed_articles;
+    use crate::encoder::word_hash::WordHashEncoder;
+
+    #[test]
+    fn fragments_are_never_shown_as_evidence() {
+        assert!(!can_be_evidence("Maharashtra") && !can_be_evidence("The Kabul Times"));
+        assert!(can_be_evidence("Pakistan issued no response."));
+        let scorer = ExemplarScorer::new(Spec::builtin(), &WordHashEncoder, ZeroShotParams::default()).unwrap();
+        let text = "Title\n\nMaharashtra\n\nThe strikes killed civilians in their homes.\n\nBareen Initi\n";
+        let doc = document_from_text("a", "a.txt", text).unwrap();
+        let vectors = embed_articles(&WordHashEncoder, &[&doc]).unwrap().remove(0);
+        let article = Article::new(&doc, &vectors);
+        // The fragments lean hardest; only the sentence may be shown.
+        let side = SideEvidence { label: 1, strength: 0.5, share: 1.0, top: vec![(0, 0.9), (2, 0.8), (1, 0.3)] };
+        assert_eq!(doc.sentences.len(), 3);
+        let evidence = scorer.evidence(&article, &[side], 3);
+        assert_eq!(evidence.iter().map(|e| e.index).collect::<Vec<_>>(), [1], "{evidence:?}");
+    }
 }
