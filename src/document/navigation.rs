@@ -24,7 +24,7 @@ pub fn drop_navigation(text: &str) -> String {
     let mut keep = vec![true; lines.len()];
     // Indices of the non-blank lines of the current run of menu items.
     let mut run: Vec<usize> = Vec::new();
-    let mut close = |run: &mut Vec<usize>, keep: &mut [bool]| {
+    let close = |run: &mut Vec<usize>, keep: &mut [bool]| {
         if run.len() >= MIN_RUN {
             run.iter().for_each(|&i| keep[i] = false);
         }
