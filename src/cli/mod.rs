@@ -10,6 +10,7 @@ mod shell;
 mod sink;
 mod train;
 mod train_summarizer;
+mod training_set;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use stance::encoder::{EncoderOptions, Precision};

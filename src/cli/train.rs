@@ -1,19 +1,17 @@
 //! `stance train`: fit the bag-of-words baseline and the stance head on a labelled folder.
 
+use super::training_set::TrainingSetArgs;
 use super::GlobalArgs;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use stance::encoder::articles::{embed_articles, ArticleVectors};
 use stance::encoder::cache::{default_cache_dir, CachedEncoder};
 use stance::encoder::{self, Encoder};
-use stance::eval::dataset::LabelledSet;
 use stance::stance::baseline::article_text;
 use stance::stance::decision::{DecisionRule, ThresholdScore};
 use stance::stance::head::FeatureGroup;
-use stance::stance::systems::training_output_dir;
 use stance::stance::train::{train_and_save, Example, HeadEncoder, Recipe};
-use stance::stance::{Article, Spec};
+use stance::stance::Article;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Which system to train.
@@ -28,18 +26,8 @@ pub enum TrainTarget {
 /// Arguments of `stance train`.
 #[derive(Debug, clap::Args)]
 pub struct TrainArgs {
-    /// Labelled folder: labels.jsonl + <id>.txt.
-    #[arg(long)]
-    data: PathBuf,
-    /// Train on this split of the folder (`all` for every article).
-    #[arg(long, default_value = "train")]
-    split: String,
-    /// Label spec TOML (default: the built-in spec).
-    #[arg(long)]
-    spec: Option<PathBuf>,
-    /// Where to write the artefacts (default: where `classify` looks for them).
-    #[arg(long)]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    training: TrainingSetArgs,
     /// What to train.
     #[arg(long, value_enum, default_value_t = TrainTarget::Transformer)]
     encoder: TrainTarget,
@@ -83,21 +71,16 @@ impl TrainArgs {
 
 /// Trains, prints cross-validated macro-F1, and saves artefacts with their cards.
 pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
-    let spec = Spec::load(args.spec.as_deref())?;
-    let out =
-        args.out.clone().unwrap_or_else(|| training_output_dir(global.models_dir.as_deref(), args.spec.as_deref()));
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    let set = LabelledSet::load(&args.data)?;
-    let split = (args.split != "all").then_some(args.split.as_str());
-    let items = set.split(split);
+    let training = args.training.load(global)?;
+    let (spec, out) = (&training.spec, &training.out);
+    let items = training.items();
     anyhow::ensure!(
         items.len() >= args.folds * 2,
         "{}: only {} articles in split {:?}",
-        args.data.display(),
+        args.training.data.display(),
         items.len(),
-        args.split
+        args.training.split
     );
-    let data = format!("{} (split {})", args.data.display(), args.split);
     let labels = items.iter().map(|a| spec.gold_index(&a.label, &a.doc.path)).collect::<stance::Result<Vec<_>>>()?;
 
     let needs_encoder = args.encoder == TrainTarget::Transformer;
@@ -128,7 +111,7 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
         }
         _ => None,
     };
-    let report = train_and_save(&spec, &examples, head_encoder, &recipe, &data, &out)?;
+    let report = train_and_save(spec, &examples, head_encoder, &recipe, &training.description, out)?;
 
     let cv = format!("{}-fold ×{}", args.folds, args.repeats);
     let mut stdout = std::io::stdout().lock();
@@ -145,8 +128,8 @@ pub fn run(global: &GlobalArgs, args: TrainArgs) -> Result<ExitCode> {
     if let Some(encoder) = &encoder {
         // Heads are kept per encoder (the baseline reads none).
         let name = encoder.model_name();
-        let head = stance::stance::head::TrainedHead::artefact(&out, &spec, &name);
-        let folder = head.json_path().parent().unwrap_or(&out);
+        let head = stance::stance::head::TrainedHead::artefact(out, spec, &name);
+        let folder = head.json_path().parent().unwrap_or(out);
         writeln!(stdout, "head and sentence probe of {name} saved to {}", folder.display())?;
     }
     writeln!(stdout, "saved to {}", out.display())?;

@@ -1,34 +1,21 @@
 //! `stance train-summarizer`: fit the learned summarizer's sentence scorer on reference summaries.
 
+use super::training_set::TrainingSetArgs;
 use super::GlobalArgs;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use stance::encoder;
 use stance::encoder::articles::embed_articles;
 use stance::encoder::cache::{default_cache_dir, CachedEncoder};
-use stance::eval::dataset::LabelledSet;
 use stance::eval::summary_fit::{train_summarizer, SummaryTrainOptions};
-use stance::stance::systems::training_output_dir;
-use stance::stance::Spec;
 use stance::summarize::scorer::FitConfig;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `stance train-summarizer`.
 #[derive(Debug, clap::Args)]
 pub struct TrainSummarizerArgs {
-    /// Labelled folder with summaries.jsonl ({id, summary}) beside labels.jsonl.
-    #[arg(long)]
-    data: PathBuf,
-    /// Train on this split of the folder (`all` for every article).
-    #[arg(long, default_value = "train")]
-    split: String,
-    /// Label spec TOML whose artefacts these are (default: the built-in spec).
-    #[arg(long)]
-    spec: Option<PathBuf>,
-    /// Where to write the artefacts (default: where `classify` looks for them).
-    #[arg(long)]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    training: TrainingSetArgs,
     /// Cross-validation folds (over articles).
     #[arg(long, default_value_t = 5)]
     folds: usize,
@@ -42,12 +29,8 @@ pub struct TrainSummarizerArgs {
 
 /// Trains, prints the cross-validated ROUGE of each selection setting, saves the scorer and its card.
 pub fn run(global: &GlobalArgs, args: TrainSummarizerArgs) -> Result<ExitCode> {
-    let spec = Spec::load(args.spec.as_deref())?;
-    let out =
-        args.out.clone().unwrap_or_else(|| training_output_dir(global.models_dir.as_deref(), args.spec.as_deref()));
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    let set = LabelledSet::load(&args.data)?;
-    let items = set.split((args.split != "all").then_some(args.split.as_str()));
+    let training = args.training.load(global)?;
+    let items = training.items();
     let files = stance::hub::resolve_model(global.model.as_deref(), &global.resolver())?;
     let encoder = encoder::load(&files, global.encoder_options())?;
     let cached = CachedEncoder::open(&encoder, &default_cache_dir())?;
@@ -58,8 +41,7 @@ pub fn run(global: &GlobalArgs, args: TrainSummarizerArgs) -> Result<ExitCode> {
         fit: FitConfig { epochs: args.epochs, ..FitConfig::default() },
         ..SummaryTrainOptions::default()
     };
-    let data = format!("{} (split {})", args.data.display(), args.split);
-    let trained = train_summarizer(&items, &vectors, data, &options)?;
+    let trained = train_summarizer(&items, &vectors, training.description.clone(), &options)?;
     let card = &trained.card;
     let mut stdout = std::io::stdout().lock();
     writeln!(
@@ -82,7 +64,7 @@ pub fn run(global: &GlobalArgs, args: TrainSummarizerArgs) -> Result<ExitCode> {
     let weights: Vec<String> =
         card.features.iter().zip(&card.weights).map(|(name, w)| format!("{name} {w:+.3}")).collect();
     writeln!(stdout, "weights (standardised features): {}", weights.join(", "))?;
-    let artefact = trained.summarizer.save(&out, &spec, card)?;
+    let artefact = trained.summarizer.save(&training.out, &training.spec, card)?;
     writeln!(stdout, "saved {} and {}", artefact.weights_path().display(), artefact.json_path().display())?;
     Ok(ExitCode::SUCCESS)
 }
