@@ -154,10 +154,25 @@ pub fn run() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("stance: error: {err:#}");
+            eprintln!("stance: error: {}", error_message(&err));
             ExitCode::from(1)
         }
     }
+}
+
+/// The error and its causes joined with `: `, leaving out a cause whose text the message already
+/// ends with (the library's I/O errors name their path and repeat their source's text).
+fn error_message(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.is_empty() {
+            message = text;
+        } else if !message.ends_with(&text) {
+            message = format!("{message}: {text}");
+        }
+    }
+    message
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -168,6 +183,13 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_message_names_each_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
+        let err = anyhow::Error::new(stance::Error::Io { path: "x/labels.jsonl".into(), source: io });
+        assert_eq!(error_message(&err.context("loading x")), "loading x: x/labels.jsonl: No such file");
+    }
 
     #[test]
     fn a_comma_list_of_models_is_several_models() {
