@@ -47,7 +47,7 @@ pub struct CompareArgs {
     /// Systems to run, in order; the first is measured against each of the others (paired). With
     /// `--model A,B` each model runs the encoder systems, and each is measured against the first
     /// model's system of the same name (`head (B) − head (A)`).
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [SystemKind::Head, SystemKind::ZeroShot, SystemKind::Baseline, SystemKind::Majority])]
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [SystemKind::Ensemble, SystemKind::Head, SystemKind::ZeroShot, SystemKind::Baseline, SystemKind::Majority])]
     systems: Vec<SystemKind>,
     /// Label spec TOML (default: the built-in spec).
     #[arg(long)]

@@ -114,13 +114,12 @@ impl ModelSpec {
     /// (`all-MiniLM-L6-v2`); a local folder (revision `local`) counts as the registry model of its
     /// architecture, whose pooling and windows it already follows.
     pub fn artefact_name(&self) -> String {
-        let short = |id: &str| id.rsplit('/').next().unwrap_or(id).to_string();
         if self.revision != "local" {
-            return short(&self.id);
+            return short_name(&self.id).to_string();
         }
         let registry = Registry::builtin();
         let template = registry.models.iter().find(|m| m.architecture == self.architecture);
-        short(&template.unwrap_or(registry.default_model()).id)
+        short_name(&template.unwrap_or(registry.default_model()).id).to_string()
     }
 
     /// The registry entry for `name`, looked up in the file.
@@ -169,12 +168,13 @@ impl Registry {
         &self.models[0]
     }
 
-    /// Looks a model up by id (`org/name`, optionally `@revision` ignored) or by its short name.
+    /// Looks a model up by id (`org/name`, optionally `@revision` ignored) or by its short name,
+    /// ignoring ASCII case as the Hub does (`all-minilm-l6-v2` finds `all-MiniLM-L6-v2`).
     pub fn find(&self, name: &str) -> Result<&ModelSpec> {
         let bare = name.split('@').next().unwrap_or(name);
         self.models
             .iter()
-            .find(|m| m.id == bare || m.id.rsplit('/').next() == Some(bare))
+            .find(|m| m.id.eq_ignore_ascii_case(bare) || short_name(&m.id).eq_ignore_ascii_case(bare))
             .ok_or_else(|| Error::Model {
                 model: name.to_string(),
                 message: format!(
@@ -183,6 +183,11 @@ impl Registry {
                 ),
             })
     }
+}
+
+/// A hub id's name without its organisation (`all-MiniLM-L6-v2` for `sentence-transformers/all-MiniLM-L6-v2`).
+fn short_name(id: &str) -> &str {
+    id.rsplit('/').next().unwrap_or(id)
 }
 
 #[cfg(test)]
@@ -238,6 +243,11 @@ mod tests {
     fn find_by_short_name_and_unknown_model_error() {
         let r = Registry::builtin();
         assert!(r.find("all-MiniLM-L6-v2").is_ok());
+        assert_eq!(r.find("all-minilm-l6-v2").unwrap().id, "sentence-transformers/all-MiniLM-L6-v2");
+        assert_eq!(
+            r.find("Sentence-Transformers/ALL-mpnet-base-v2@main").unwrap().artefact_name(),
+            "all-mpnet-base-v2"
+        );
         assert_eq!(r.find("sentence-transformers/all-mpnet-base-v2").unwrap().artefact_name(), "all-mpnet-base-v2");
         let mut local = r.find("all-mpnet-base-v2").unwrap().clone();
         (local.id, local.revision) = ("/tmp/my-model".into(), "local".into());

@@ -8,7 +8,7 @@ use super::card::ModelCard;
 use super::decision::{DecisionRule, ThresholdScore};
 use super::linear::LinearHead;
 use super::probe::SentenceProbe;
-use super::zero_shot::{ArticleScores, ExemplarScorer};
+use super::zero_shot::{ArticleScores, ExemplarScorer, SideEvidence};
 use super::{Article, Spec, StanceClassifier, StancePrediction};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -80,7 +80,18 @@ struct HeadFile {
     decision_scores: Vec<ThresholdScore>,
 }
 
-/// The default classifier once trained.
+/// What the head reads from one article: its own probabilities and what it stacks.
+#[derive(Debug, Clone)]
+pub struct HeadReading {
+    /// The head's probabilities in spec order (before its decision rule).
+    pub probabilities: Vec<f32>,
+    /// The stacked bag-of-words model's probabilities, when the head stacks it.
+    pub words: Option<Vec<f32>>,
+    /// The exemplar evidence for each polar side.
+    pub sides: Vec<SideEvidence>,
+}
+
+/// The classifier trained on encoder features (and a member of the default ensemble).
 pub struct TrainedHead {
     scorer: ExemplarScorer,
     head: LinearHead,
@@ -106,6 +117,30 @@ impl TrainedHead {
     /// How the head turns probabilities into a label.
     pub fn rule(&self) -> DecisionRule {
         self.rule
+    }
+
+    /// Whether the head stacks the bag-of-words baseline (so [`Self::read`] gives its probabilities).
+    pub fn stacks_words(&self) -> bool {
+        self.words.is_some()
+    }
+
+    /// The exemplar scorer the head reads evidence with.
+    pub fn scorer(&self) -> &ExemplarScorer {
+        &self.scorer
+    }
+
+    /// Reads one article: the head's probabilities, the stacked word model's and the side evidence.
+    pub fn read(&self, article: &Article<'_>) -> Result<HeadReading> {
+        let words = match &self.words {
+            Some(words) => Some(words.predict_texts(&[article_text(article)])?.remove(0)),
+            None => None,
+        };
+        let scores = self.scorer.score_article(article);
+        let sentences = self.probe.as_ref().map(|p| p.features(article, &scores)).transpose()?;
+        let stacked = Stacked { words: words.as_deref(), sentences: sentences.as_deref() };
+        let x = features(&self.groups, &self.scorer, &scores, article, stacked)?;
+        let probabilities = self.head.predict_proba(&[x])?.remove(0);
+        Ok(HeadReading { probabilities, words, sides: scores.sides })
     }
 
     /// The trained head of `spec` for the encoder `model_name`
@@ -150,16 +185,8 @@ impl StanceClassifier for TrainedHead {
     }
 
     fn classify(&self, article: &Article<'_>) -> Result<StancePrediction> {
-        let word_probs = match &self.words {
-            Some(words) => Some(words.predict_texts(&[article_text(article)])?.remove(0)),
-            None => None,
-        };
-        let scores = self.scorer.score_article(article);
-        let sentences = self.probe.as_ref().map(|p| p.features(article, &scores)).transpose()?;
-        let stacked = Stacked { words: word_probs.as_deref(), sentences: sentences.as_deref() };
-        let x = features(&self.groups, &self.scorer, &scores, article, stacked)?;
-        let probabilities = self.head.predict_proba(&[x])?.remove(0);
-        let evidence = self.scorer.evidence(article, &scores.sides, 3);
-        Ok(StancePrediction::decided(self.scorer.spec(), &probabilities, &self.rule, evidence))
+        let reading = self.read(article)?;
+        let evidence = self.scorer.evidence(article, &reading.sides, 3);
+        Ok(StancePrediction::decided(self.scorer.spec(), &reading.probabilities, &self.rule, evidence))
     }
 }

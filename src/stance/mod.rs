@@ -1,5 +1,6 @@
-//! Stance: the label spec, and classifiers behind one trait — the zero-shot exemplar classifier,
-//! the trained head on encoder features, and the bag-of-words and majority baselines.
+//! Stance: the label spec, and classifiers behind one trait — the ensemble (the default), the
+//! zero-shot exemplar classifier, the trained head on encoder features, and the bag-of-words and
+//! majority baselines.
 
 pub mod artefact;
 pub mod attribution;
@@ -7,6 +8,7 @@ pub mod baseline;
 pub mod builtin;
 pub mod card;
 pub mod decision;
+pub mod ensemble;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod head;

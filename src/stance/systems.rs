@@ -1,6 +1,7 @@
 //! Choosing a stance system by name: what `classify --classifier`, `compare --systems` and `bench` use.
 
 use super::baseline::{BagOfWords, Majority};
+use super::ensemble::Ensemble;
 use super::head::TrainedHead;
 use super::zero_shot::{ExemplarScorer, ZeroShotClassifier, ZeroShotParams};
 use super::{Spec, StanceClassifier};
@@ -11,8 +12,10 @@ use std::path::{Path, PathBuf};
 /// The stance systems the tool knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SystemKind {
-    /// The trained head when one exists for the spec, else zero-shot.
+    /// The ensemble when a head exists for the spec and encoder, else zero-shot.
     Auto,
+    /// Mean of the head's, zero-shot's and the baseline's probabilities (the default; trained).
+    Ensemble,
     /// Softmax regression on exemplar evidence, a sentence probe and word probabilities (trained).
     Head,
     /// Exemplar similarity with attribution, no training.
@@ -28,6 +31,7 @@ impl SystemKind {
     pub fn name(self) -> &'static str {
         match self {
             SystemKind::Auto => "auto",
+            SystemKind::Ensemble => "ensemble",
             SystemKind::Head => "head",
             SystemKind::ZeroShot => "zero-shot",
             SystemKind::Baseline => "baseline",
@@ -113,8 +117,12 @@ pub fn build_classifier(
             trained_encoders(dir, spec).join(", ")
         ),
     };
+    let has_baseline = BagOfWords::artefact(dir, spec).json_path().is_file();
     Ok(match kind {
-        SystemKind::Auto if has_head => Box::new(TrainedHead::load(dir, scorer()?)?),
+        SystemKind::Auto | SystemKind::Ensemble if has_head => {
+            Box::new(Ensemble::load(dir, TrainedHead::load(dir, scorer()?)?)?)
+        }
+        SystemKind::Ensemble => return Err(no_head()),
         SystemKind::Auto => {
             tracing::warn!(
                 "no head for spec {} trained on encoder {model_name} in {}; using the zero-shot classifier (train one \
@@ -127,9 +135,7 @@ pub fn build_classifier(
         SystemKind::ZeroShot => Box::new(ZeroShotClassifier::new(scorer()?)),
         SystemKind::Head if !has_head => return Err(no_head()),
         SystemKind::Head => Box::new(TrainedHead::load(dir, scorer()?)?),
-        SystemKind::Baseline if !BagOfWords::artefact(dir, spec).json_path().is_file() => {
-            return Err(untrained("baseline"))
-        }
+        SystemKind::Baseline if !has_baseline => return Err(untrained("baseline")),
         SystemKind::Baseline => Box::new(BagOfWords::load(dir, spec)?),
         SystemKind::Majority => {
             let card = BagOfWords::artefact(dir, spec).read_card().map_err(|_| untrained("baseline"))?;

@@ -312,8 +312,14 @@ mod tests {
         }
 
         let vectors = embed_articles(&WordHashEncoder, &corpus.iter().map(|(d, _)| d).collect::<Vec<_>>()).unwrap();
-        let kinds =
-            [SystemKind::Auto, SystemKind::Head, SystemKind::ZeroShot, SystemKind::Baseline, SystemKind::Majority];
+        let kinds = [
+            SystemKind::Auto,
+            SystemKind::Ensemble,
+            SystemKind::Head,
+            SystemKind::ZeroShot,
+            SystemKind::Baseline,
+            SystemKind::Majority,
+        ];
         for kind in kinds {
             let classifier = build_classifier(kind, &spec, first.path(), Some(&WordHashEncoder)).unwrap();
             let mut correct = 0;

@@ -190,6 +190,20 @@ impl ExemplarScorer {
             .collect()
     }
 
+    /// The zero-shot classifier's probabilities in spec order, from side evidence: each side's logit grows with its strength,
+    /// neutral's with a fixed threshold plus the weaker side's strength (both sides present).
+    pub fn zero_shot_probabilities(&self, sides: &[SideEvidence]) -> Vec<f32> {
+        let p = &self.params;
+        let spec = &self.spec;
+        let weaker = sides.iter().map(|s| s.strength).fold(f32::MAX, f32::min).max(0.0);
+        let mut logits = vec![0.0f32; spec.labels.len()];
+        logits[spec.neutral_index()] = (p.neutral_threshold + p.balance_weight * weaker) / p.temperature;
+        for side in sides {
+            logits[side.label] = side.strength / p.temperature;
+        }
+        softmax(&logits)
+    }
+
     /// Article-level features from the exemplar scores, for the trained head: the mean score of
     /// every label, each polar side's strength and share, the weaker side's strength (evidence for
     /// both sides at once), and the share of sentences in the outlet's own voice.
@@ -246,20 +260,6 @@ impl ZeroShotClassifier {
     pub fn new(scorer: ExemplarScorer) -> Self {
         ZeroShotClassifier { scorer }
     }
-
-    /// Probabilities in spec order from side evidence: each side's logit grows with its strength,
-    /// neutral's with a fixed threshold plus the weaker side's strength (both sides present).
-    fn probabilities(&self, sides: &[SideEvidence]) -> Vec<f32> {
-        let p = &self.scorer.params;
-        let spec = &self.scorer.spec;
-        let weaker = sides.iter().map(|s| s.strength).fold(f32::MAX, f32::min).max(0.0);
-        let mut logits = vec![0.0f32; spec.labels.len()];
-        logits[spec.neutral_index()] = (p.neutral_threshold + p.balance_weight * weaker) / p.temperature;
-        for side in sides {
-            logits[side.label] = side.strength / p.temperature;
-        }
-        softmax(&logits)
-    }
 }
 
 impl StanceClassifier for ZeroShotClassifier {
@@ -269,7 +269,7 @@ impl StanceClassifier for ZeroShotClassifier {
 
     fn classify(&self, article: &Article<'_>) -> Result<StancePrediction> {
         let sides = self.scorer.score_article(article).sides;
-        let probabilities = self.probabilities(&sides);
+        let probabilities = self.scorer.zero_shot_probabilities(&sides);
         let evidence = self.scorer.evidence(article, &sides, 3);
         Ok(StancePrediction::from_probabilities(&self.scorer.spec, &probabilities, evidence))
     }
