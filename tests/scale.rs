@@ -120,7 +120,7 @@ fn installed_binary_elsewhere_gives_the_same_records() {
         .unwrap();
     assert!(elsewhere.status.success(), "{}", String::from_utf8_lossy(&elsewhere.stderr));
     assert_eq!(elsewhere.stdout, in_repo.stdout, "byte-identical records from the installed copy");
-    assert!(records(&elsewhere.stdout).iter().all(|r| r["spec"] == "afpak/head"));
+    assert!(records(&elsewhere.stdout).iter().all(|r| r["spec"] == "afpak/ensemble"));
     assert!(Path::new(&tmp.path().join("cache").join("artifacts")).is_dir());
 }
 
