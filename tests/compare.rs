@@ -99,7 +99,11 @@ fn int8_keeps_the_default_macro_f1_within_a_hundredth() {
     for (data, split) in std::iter::once(ours).chain(shared) {
         let f1 = |precision| macro_f1(&compare_systems(&data, split, "ensemble", precision), "ensemble");
         let (full, int8) = (f1("f32"), f1("int8"));
-        assert!((full - int8).abs() <= 0.01, "{}: ensemble macro-F1 {full:.3} in f32, {int8:.3} in int8", data.display());
+        assert!(
+            (full - int8).abs() <= 0.01,
+            "{}: ensemble macro-F1 {full:.3} in f32, {int8:.3} in int8",
+            data.display()
+        );
     }
 }
 
