@@ -15,8 +15,14 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import pyspark" 2>/de
   python3 -m venv "$venv" >/dev/null 2>&1 || skip "python3 cannot make a virtualenv"
   "$venv/bin/pip" install -q "pyspark==3.5.*" >/dev/null 2>&1 || skip "pyspark cannot be installed"
 fi
-cargo build --release --quiet
-target/release/stance models fetch >/dev/null
+# CI passes STANCE_BIN (the binary `cargo test` built) to save a release build.
+bin=${STANCE_BIN:-}
+if [ -z "$bin" ]; then
+  cargo build --release --quiet
+  bin=target/release/stance
+fi
+bin=$(realpath "$bin")
+"$bin" models fetch >/dev/null
 cache=$("$venv/bin/python" - <<'PY'
 import os
 print(os.environ.get("HF_HUB_CACHE") or os.path.join(os.environ.get("HF_HOME") or os.path.expanduser("~/.cache/huggingface"), "hub"))
@@ -37,7 +43,7 @@ with open(sys.argv[1], "w", encoding="utf-8") as out:
         out.write(json.dumps(record) + "\n")
 PY
 "$venv/bin/python" examples/spark/classify_spark.py --master 'local[2]' --partitions 4 \
-  --input "$work/in.jsonl" --output "$work/out" --model-cache "$cache" 2> "$work/spark.log" \
+  --input "$work/in.jsonl" --output "$work/out" --model-cache "$cache" --binary "$bin" 2> "$work/spark.log" \
   || { tail -40 "$work/spark.log"; echo "spark example: FAILED"; exit 1; }
 python3 - "$work/out" <<'PY'
 import glob, json, sys
