@@ -117,7 +117,6 @@ pub fn build_classifier(
             trained_encoders(dir, spec).join(", ")
         ),
     };
-    let has_baseline = BagOfWords::artefact(dir, spec).json_path().is_file();
     Ok(match kind {
         SystemKind::Auto | SystemKind::Ensemble if has_head => {
             Box::new(Ensemble::load(dir, TrainedHead::load(dir, scorer()?)?)?)
@@ -135,7 +134,9 @@ pub fn build_classifier(
         SystemKind::ZeroShot => Box::new(ZeroShotClassifier::new(scorer()?)),
         SystemKind::Head if !has_head => return Err(no_head()),
         SystemKind::Head => Box::new(TrainedHead::load(dir, scorer()?)?),
-        SystemKind::Baseline if !has_baseline => return Err(untrained("baseline")),
+        SystemKind::Baseline if !BagOfWords::artefact(dir, spec).json_path().is_file() => {
+            return Err(untrained("baseline"))
+        }
         SystemKind::Baseline => Box::new(BagOfWords::load(dir, spec)?),
         SystemKind::Majority => {
             let card = BagOfWords::artefact(dir, spec).read_card().map_err(|_| untrained("baseline"))?;
