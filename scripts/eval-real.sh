@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures every system on the real-article set (data/real/index.jsonl). The texts live outside the
 # repository: pass their folder (default $STANCE_REAL_DIR, else ../real/set beside the checkout).
-# Writes DIR/labels.jsonl from the index for the texts present, then runs `stance compare` on DIR;
+# Writes DIR/labels.jsonl from the index and DIR/summaries.jsonl from data/real/summaries.jsonl (our
+# reference summaries of 66 of them) for the texts present, then runs `stance compare` on DIR;
 # arguments after the folder go to `stance compare`. Skips (exit 0) when the texts are absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,12 @@ with open(os.path.join(folder, "labels.jsonl"), "w", encoding="utf-8") as out:
         if os.path.exists(os.path.join(folder, row["id"] + ".txt")):
             out.write(json.dumps({"id": row["id"], "label": row["label"], "genre": row["genre"], "split": "real"}) + "\n")
             kept += 1
-print(f"eval-real: {kept} labelled real articles in {folder}", file=sys.stderr)
+summarised = 0
+with open(os.path.join(folder, "summaries.jsonl"), "w", encoding="utf-8") as out:
+    for line in open("data/real/summaries.jsonl", encoding="utf-8"):
+        if os.path.exists(os.path.join(folder, json.loads(line)["id"] + ".txt")):
+            out.write(line)
+            summarised += 1
+print(f"eval-real: {kept} labelled real articles in {folder}, {summarised} with a reference summary", file=sys.stderr)
 PY
 cargo run --release --quiet -- compare --data "$dir" "$@"

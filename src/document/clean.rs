@@ -41,6 +41,7 @@ pub const CLUTTER_RULES: &[ClutterRule] = &[
     rule("link", link),
     rule("social", social),
     rule("newsletter", newsletter),
+    rule("ticker", ticker),
     rule("cookies", cookies),
     rule("copyright", copyright),
     rule("notice", notice),
@@ -74,17 +75,28 @@ pub fn clean_text(raw: &str) -> String {
     paragraphs.join("\n\n")
 }
 
-/// Removes the dateline from the first of the first three paragraphs that has one (a standfirst
-/// may come before the lead).
+/// Removes the dateline from the first paragraph that has one, looking through the lead and a
+/// standfirst before it, and past the short lines a page may put first (outlet name, "Key points",
+/// bullets, a repeated headline); at most [`DATELINE_SCAN`] paragraphs.
 pub fn strip_lead_dateline(paragraphs: &mut [String]) {
-    for p in paragraphs.iter_mut().take(3) {
+    let mut prose = 0;
+    for p in paragraphs.iter_mut().take(DATELINE_SCAN) {
         let rest = strip_dateline(p);
         if rest.len() != p.len() {
             *p = rest.to_string();
             return;
         }
+        if words(p) >= 8 && ends_sentence(p) {
+            prose += 1;
+            if prose == 2 {
+                return;
+            }
+        }
     }
 }
+
+/// The most paragraphs [`strip_lead_dateline`] looks through.
+const DATELINE_SCAN: usize = 8;
 
 /// Cleaned paragraphs in order: whitespace normalised, navigation runs and clutter dropped, Markdown heading markers
 /// removed, hard-wrapped lines re-joined (a line continues the previous one when that one has no
@@ -175,7 +187,7 @@ pub fn normalize(raw: &str) -> String {
 /// `Kabul, Afghanistan – `, `(AP) - `) from a paragraph and returns the rest; returns the paragraph
 /// when it has none.
 pub fn strip_dateline(paragraph: &str) -> &str {
-    let seps = [": ", " — ", " – ", " - ", " -- ", "—", "–"];
+    let seps = [": ", " — ", " – ", " - ", " -- ", "—", "–", "- "];
     let found = seps.iter().filter_map(|s| paragraph.find(s).map(|i| (i, *s))).min();
     let Some((at, sep)) = found.filter(|(at, _)| *at <= 80) else {
         return paragraph;
@@ -187,7 +199,9 @@ pub fn strip_dateline(paragraph: &str) -> &str {
         agency = words(&prefix[open..]) <= 3;
         prefix = prefix[..open].trim_end();
     }
-    let parts: Vec<&str> = prefix.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    // `ISLAMABAD -UNS: ` names its agency after a hyphen.
+    let parts: Vec<&str> =
+        prefix.split([' ', ',']).map(|w| w.trim_start_matches('-')).filter(|w| !w.is_empty()).collect();
     let upper = |w: &&str| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
     let caps = |w: &&str| !w.chars().any(char::is_lowercase);
     let place_caps = parts.first().is_some_and(caps)
@@ -285,9 +299,15 @@ fn social(line: &str) -> Verdict<'_> {
 
 fn newsletter(line: &str) -> Verdict<'_> {
     let k = key(line);
-    let hit = has_any(&k, "newsletter|to your inbox|in your inbox")
-        || has_prefix(&k, "subscribe|sign up|sign in|log in|register|get the latest");
+    let hit =
+        has_any(&k, "newsletter|to your inbox|in your inbox|have an account|create an account|create a free account")
+            || has_prefix(&k, "subscribe|sign up|sign in|log in|register|get the latest");
     drop_if(hit && words(line) <= 30)
+}
+
+/// Market-data strips: prices with ▲/▼ arrows and percentage changes.
+fn ticker(line: &str) -> Verdict<'_> {
+    drop_if(line.contains(['▲', '▼', '△', '▽']) && line.contains('%') && words(line) <= 30)
 }
 
 fn cookies(line: &str) -> Verdict<'_> {
@@ -510,6 +530,8 @@ mod tests {
             "Connect with us",
             "Sign up for our daily newsletter",
             "Subscribe to get the morning briefing",
+            "Don't have an account with Example News? Create one free",
+            "KSE100 81,040 Increased By ▲ 312 (0.39%) USD/PKR 281.2 Decreased By ▼ -0.10 (-0.04%)",
             "We use cookies to improve your experience. Accept",
             "© 2025 The Example Times. All rights reserved.",
             "Copyright © All rights reserved. This site is for general information and nothing here is advice of any kind, and we are not responsible for any loss.",
@@ -548,6 +570,7 @@ mod tests {
             "On Thursday, officials said 23 soldiers had been killed.",
             "Related talks in Doha broke down on Sunday.",
             "Share prices in Karachi fell 3% after the clashes.",
+            "Officials said the account of the clash given by the army was accurate.",
             "The ministry said copyright rules did not apply to the leaked memo.",
             "Photographs of the crossing circulated widely on social media after the closure.",
             "Diplomatic Efforts Amid Tensions",
@@ -595,6 +618,10 @@ mod tests {
             KABUL, Oct 14 (AP) - The Taliban said all was calm. => The Taliban said all was calm.
             (Reuters) - Pakistan's army said five soldiers died. => Pakistan's army said five soldiers died.
             Kabul, Nov 12: Deputy Prime Minister Baradar met traders. => Deputy Prime Minister Baradar met traders.
+            KABUL- Returnees described the journey. => Returnees described the journey.
+            ISLAMABAD -APP: The cabinet met on Friday. => The cabinet met on Friday.
+            Pakistan-Afghanistan trade fell again. => Pakistan-Afghanistan trade fell again.
+            Cross- border trade fell again this year. => Cross- border trade fell again this year.
             Pakistan: the view from the border is grim. => Pakistan: the view from the border is grim.
             Pakistan, Afghanistan: Two Neighbours At Odds. => Pakistan, Afghanistan: Two Neighbours At Odds.
             Pakistan – especially its northwest – was hit. => Pakistan – especially its northwest – was hit.
@@ -603,6 +630,25 @@ mod tests {
             let (input, want) = case.trim().split_once(" => ").unwrap_or_default();
             assert_eq!(strip_dateline(input), want, "{input}");
         }
+    }
+
+    #[test]
+    fn lead_dateline_found_past_short_lines_but_not_deep_in_the_body() {
+        let para = |s: &str| s.to_string();
+        let mut page = vec![
+            para("Border News Desk"),
+            para("Key points"),
+            para("- Crossing shut for a third day"),
+            para("- Traders count losses"),
+            para("PESHAWAR: The Torkham crossing stayed shut on Monday as talks stalled."),
+        ];
+        strip_lead_dateline(&mut page);
+        assert_eq!(page[4], "The Torkham crossing stayed shut on Monday as talks stalled.");
+        let body = "Officials on both sides said the talks would resume next week in Kabul.";
+        let mut later =
+            vec![para(body), para(body), para("KABUL: A second meeting was held later that day in the city.")];
+        strip_lead_dateline(&mut later);
+        assert!(later[2].starts_with("KABUL: "), "a dateline after two prose paragraphs is not the lead's");
     }
 
     #[test]
