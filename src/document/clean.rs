@@ -81,7 +81,7 @@ pub fn clean_text(raw: &str) -> String {
 pub fn strip_lead_dateline(paragraphs: &mut [String]) {
     let mut prose = 0;
     for p in paragraphs.iter_mut().take(DATELINE_SCAN) {
-        let rest = strip_dateline(p);
+        let rest = strip_dateline(strip_date_stamp(p));
         if rest.len() != p.len() {
             *p = rest.to_string();
             return;
@@ -92,6 +92,28 @@ pub fn strip_lead_dateline(paragraphs: &mut [String]) {
                 return;
             }
         }
+    }
+}
+
+/// Strips a machine date stamp glued to the start of a paragraph (`date 2025-10-15 `,
+/// `Published: 2025-10-15 `, a bare `2025-10-15 `), as scraped pages' metadata leaves it; returns
+/// the paragraph when it has none or when fewer than three words would be left.
+fn strip_date_stamp(paragraph: &str) -> &str {
+    let mut rest = paragraph.trim_start();
+    if let Some((first, after)) = rest.split_once(' ') {
+        if is_one_of(first.trim_end_matches(':').to_lowercase().as_str(), "date|dated|published|updated|posted") {
+            rest = after.trim_start();
+        }
+    }
+    let Some((stamp, after)) = rest.split_once(' ') else {
+        return paragraph;
+    };
+    let iso = stamp.len() == 10
+        && stamp.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+    if iso && words(after) >= 3 {
+        after.trim_start()
+    } else {
+        paragraph
     }
 }
 
@@ -629,6 +651,22 @@ mod tests {
         for case in cases.lines() {
             let (input, want) = case.trim().split_once(" => ").unwrap_or_default();
             assert_eq!(strip_dateline(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn date_stamps_glued_to_the_lead_are_removed() {
+        let cases = "date 2025-10-15 ISLAMABAD: The cabinet met on Friday. => The cabinet met on Friday.
+            Published: 2024-03-19 Traders said the crossing reopened. => Traders said the crossing reopened.
+            2023-08-04 Refuting the claims, Kabul said talks would go on. => Refuting the claims, Kabul said talks would go on.
+            date 2025-10-15 => date 2025-10-15
+            2025 was a hard year for traders at the crossing. => 2025 was a hard year for traders at the crossing.
+            Updated ministers met in Doha on Friday. => Updated ministers met in Doha on Friday.";
+        for case in cases.lines() {
+            let (input, want) = case.trim().split_once(" => ").unwrap_or_default();
+            let mut paragraphs = vec![input.to_string()];
+            strip_lead_dateline(&mut paragraphs);
+            assert_eq!(paragraphs[0], want, "{input}");
         }
     }
 
