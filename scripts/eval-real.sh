@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures every system on the real-article set (data/real/index.jsonl). The texts live outside the
 # repository: pass their folder (default $STANCE_REAL_DIR, else ../real/set beside the checkout).
-# Writes DIR/labels.jsonl from the index and DIR/summaries.jsonl from data/real/summaries.jsonl (our
-# reference summaries of 66 of them) for the texts present, then runs `stance compare` on DIR;
+# Writes DIR/labels.jsonl from the index and, when our reference summaries of some of them are kept
+# beside the texts ($STANCE_REAL_SUMMARIES, else DIR/../summaries.jsonl), DIR/summaries.jsonl for the
+# texts present, then runs `stance compare` on DIR;
 # arguments after the folder go to `stance compare`. Skips (exit 0) when the texts are absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,9 +13,10 @@ if ! ls "$dir"/*.txt >/dev/null 2>&1; then
   echo "eval-real: skipped: no real-article texts in $dir (see data/real/README.md for how to gather them)"
   exit 0
 fi
-python3 - "$dir" <<'PY'
+summaries="${STANCE_REAL_SUMMARIES:-$dir/../summaries.jsonl}"
+python3 - "$dir" "$summaries" <<'PY'
 import json, os, sys
-folder = sys.argv[1]
+folder, summaries = sys.argv[1], sys.argv[2]
 kept = 0
 with open(os.path.join(folder, "labels.jsonl"), "w", encoding="utf-8") as out:
     for line in open("data/real/index.jsonl", encoding="utf-8"):
@@ -23,11 +25,12 @@ with open(os.path.join(folder, "labels.jsonl"), "w", encoding="utf-8") as out:
             out.write(json.dumps({"id": row["id"], "label": row["label"], "genre": row["genre"], "split": "real"}) + "\n")
             kept += 1
 summarised = 0
-with open(os.path.join(folder, "summaries.jsonl"), "w", encoding="utf-8") as out:
-    for line in open("data/real/summaries.jsonl", encoding="utf-8"):
-        if os.path.exists(os.path.join(folder, json.loads(line)["id"] + ".txt")):
-            out.write(line)
-            summarised += 1
+if os.path.exists(summaries):
+    with open(os.path.join(folder, "summaries.jsonl"), "w", encoding="utf-8") as out:
+        for line in open(summaries, encoding="utf-8"):
+            if os.path.exists(os.path.join(folder, json.loads(line)["id"] + ".txt")):
+                out.write(line)
+                summarised += 1
 print(f"eval-real: {kept} labelled real articles in {folder}, {summarised} with a reference summary", file=sys.stderr)
 PY
 cargo run --release --quiet -- compare --data "$dir" "$@"
