@@ -81,10 +81,15 @@ pub fn clean_text(raw: &str) -> String {
 pub fn strip_lead_dateline(paragraphs: &mut [String]) {
     let mut prose = 0;
     for p in paragraphs.iter_mut().take(DATELINE_SCAN) {
-        let rest = strip_dateline(strip_date_stamp(p));
-        if rest.len() != p.len() {
+        let unstamped = strip_date_stamp(p);
+        let rest = strip_dateline(strip_syndication_tag(unstamped));
+        if rest.len() != unstamped.len() {
             *p = rest.to_string();
             return;
+        }
+        // A date stamp on a standfirst: the lead's dateline may still follow.
+        if unstamped.len() != p.len() {
+            *p = unstamped.to_string();
         }
         if words(p) >= 8 && ends_sentence(p) {
             prose += 1;
@@ -98,7 +103,7 @@ pub fn strip_lead_dateline(paragraphs: &mut [String]) {
 /// Strips a machine date stamp glued to the start of a paragraph (`date 2025-10-15 `,
 /// `Published: 2025-10-15 `, a bare `2025-10-15 `), as scraped pages' metadata leaves it; returns
 /// the paragraph when it has none or when fewer than three words would be left.
-fn strip_date_stamp(paragraph: &str) -> &str {
+pub(crate) fn strip_date_stamp(paragraph: &str) -> &str {
     let mut rest = paragraph.trim_start();
     if let Some((first, after)) = rest.split_once(' ') {
         if is_one_of(first.trim_end_matches(':').to_lowercase().as_str(), "date|dated|published|updated|posted") {
@@ -117,12 +122,39 @@ fn strip_date_stamp(paragraph: &str) -> &str {
     }
 }
 
+/// Strips a syndication tag that names the feed before the dateline (`(MENAFN- Kuwait News Agency
+/// (KUNA)) `): a parenthesis opening the paragraph whose first word is a capitalised feed name with
+/// a hyphen; returns the paragraph when it has none.
+fn strip_syndication_tag(paragraph: &str) -> &str {
+    let Some(inner) = paragraph.strip_prefix('(') else {
+        return paragraph;
+    };
+    let feed = inner.split_whitespace().next().unwrap_or_default();
+    if !(feed.len() > 2 && feed.ends_with('-') && !feed.chars().any(char::is_lowercase)) {
+        return paragraph;
+    }
+    let mut depth = 1;
+    for (i, c) in inner.char_indices() {
+        depth += match c {
+            '(' => 1,
+            ')' => -1,
+            _ => 0,
+        };
+        if depth == 0 {
+            let rest = inner[i + 1..].trim_start();
+            let fits = words(&inner[..i]) <= 8 && words(rest) >= 3 && rest.starts_with(char::is_uppercase);
+            return if fits { rest } else { paragraph };
+        }
+    }
+    paragraph
+}
+
 /// The most paragraphs [`strip_lead_dateline`] looks through.
 const DATELINE_SCAN: usize = 8;
 
 /// Cleaned paragraphs in order: whitespace normalised, navigation runs and clutter dropped, Markdown heading markers
 /// removed, hard-wrapped lines re-joined (a line continues the previous one when that one has no
-/// final punctuation and the line starts in lowercase, or the whole block is wrapped).
+/// final punctuation and the line starts in lowercase, parenthesis or not, or the whole block is wrapped).
 pub fn clean_paragraphs(raw: &str) -> Vec<String> {
     let mut paragraphs = Vec::new();
     for block in drop_navigation(&normalize(raw)).split("\n\n") {
@@ -133,7 +165,7 @@ pub fn clean_paragraphs(raw: &str) -> Vec<String> {
             let joins = !current.is_empty()
                 && bullet_len(line) == 0
                 && !ends_sentence(&current)
-                && (wrapped || line.starts_with(char::is_lowercase));
+                && (wrapped || line.trim_start_matches('(').starts_with(char::is_lowercase));
             if joins {
                 current.push(' ');
             } else if !current.is_empty() {
@@ -209,6 +241,9 @@ pub fn normalize(raw: &str) -> String {
 /// `Kabul, Afghanistan – `, `(AP) - `) from a paragraph and returns the rest; returns the paragraph
 /// when it has none.
 pub fn strip_dateline(paragraph: &str) -> &str {
+    if let Some(rest) = place_and_agency(paragraph) {
+        return rest;
+    }
     let seps = [": ", " — ", " – ", " - ", " -- ", "—", "–", "- "];
     let found = seps.iter().filter_map(|s| paragraph.find(s).map(|i| (i, *s))).min();
     let Some((at, sep)) = found.filter(|(at, _)| *at <= 80) else {
@@ -223,7 +258,7 @@ pub fn strip_dateline(paragraph: &str) -> &str {
     }
     // `ISLAMABAD -UNS: ` names its agency after a hyphen.
     let parts: Vec<&str> =
-        prefix.split([' ', ',']).map(|w| w.trim_start_matches('-')).filter(|w| !w.is_empty()).collect();
+        prefix.split([' ', ',', '/']).map(|w| w.trim_start_matches('-')).filter(|w| !w.is_empty()).collect();
     let upper = |w: &&str| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
     let caps = |w: &&str| !w.chars().any(char::is_lowercase);
     let place_caps = parts.first().is_some_and(caps)
@@ -231,7 +266,11 @@ pub fn strip_dateline(paragraph: &str) -> &str {
     // `Kabul, Nov 12: ` — a place and a date — is a dateline even in title case.
     let month = |w: &&str| is_one_of(&w.trim_end_matches('.').to_lowercase(), MONTHS);
     let dated = prefix.contains(',') && parts.iter().any(month) && parts.iter().any(|w| w.parse::<u16>().is_ok());
-    let kind_ok = if sep == ": " { place_caps || dated } else { place_caps || agency || prefix.contains(',') };
+    // `Kabul – ` names a known dateline city in title case; `RASC News Agency: ` names an outlet.
+    let city = parts.len() <= 2 && is_one_of(&parts.join(" ").to_lowercase(), DATELINE_CITIES);
+    let outlet = parts.len() <= 5 && parts.last().is_some_and(|w| is_one_of(&w.to_lowercase(), OUTLET_WORDS));
+    let kind_ok =
+        if sep == ": " { place_caps || dated || outlet } else { place_caps || agency || city || prefix.contains(',') };
     let starts = rest.starts_with(|c: char| !c.is_lowercase() && !",;:.".contains(c));
     let valid = parts.iter().all(upper) && parts.len() <= 6 && (!parts.is_empty() || agency);
     if valid && kind_ok && starts && words(rest) >= 3 {
@@ -240,6 +279,29 @@ pub fn strip_dateline(paragraph: &str) -> &str {
         paragraph
     }
 }
+
+/// `KABUL (BNA) The ministry said …`: a capitalised place and an agency in parentheses with no
+/// separator after them; the text after them, or `None`.
+fn place_and_agency(paragraph: &str) -> Option<&str> {
+    let open = paragraph.find(" (")?;
+    let close = open + paragraph[open..].find(") ")?;
+    let (place, agency) = (&paragraph[..open], &paragraph[open + 2..close]);
+    let rest = paragraph[close + 2..].trim_start();
+    let caps = place
+        .split([' ', ',', '/'])
+        .filter(|w| !w.is_empty())
+        .all(|w| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase));
+    let fits = caps && words(place) <= 3 && (1..=3).contains(&words(agency)) && words(rest) >= 3;
+    (fits && rest.starts_with(char::is_uppercase)).then_some(rest)
+}
+
+/// Cities that open datelines in this coverage, matched in any case (`Kabul – `).
+const DATELINE_CITIES: &str = "kabul|islamabad|peshawar|quetta|kandahar|jalalabad|herat|khost|karachi|lahore|\
+    rawalpindi|chaman|torkham|doha|istanbul|ankara|tehran|beijing|moscow|new delhi|delhi|washington|geneva|\
+    dubai|riyadh|tashkent|london|new york|united nations";
+
+/// Last words of an outlet's name used as a dateline (`RASC News Agency: `, `Web Desk: `).
+const OUTLET_WORDS: &str = "news|agency|desk|network|bureau|monitoring|correspondent|reporter";
 
 /// `line` lowercased, with surrounding punctuation and symbols removed: what phrase rules compare.
 fn key(line: &str) -> String {
@@ -285,7 +347,22 @@ const LABELS: &str = "advertisement|advertisements|ad|sponsored|sponsored conten
     opinion|watch|video|gallery|photos";
 
 fn label(line: &str) -> Verdict<'_> {
-    drop_if(is_one_of(&key(line), LABELS))
+    if is_one_of(&key(line), LABELS) {
+        return Verdict::Drop;
+    }
+    // "AdvertisementSKIP ADVERTISEMENTThe minister said …": ad labels glued to the text.
+    let mut rest = line;
+    while let Some(r) = ["advertisement", "skip advertisement"]
+        .iter()
+        .find_map(|p| rest.get(..p.len()).filter(|h| h.eq_ignore_ascii_case(p)).map(|_| rest[p.len()..].trim_start()))
+    {
+        rest = r;
+    }
+    if rest.len() != line.len() && rest.starts_with(char::is_uppercase) && words(rest) >= 3 {
+        Verdict::KeepPart(rest)
+    } else {
+        Verdict::Keep
+    }
 }
 
 /// "See also: …", "Read more: …" link lines. When a headline is glued to the body with no space
@@ -614,6 +691,14 @@ mod tests {
         );
         assert_eq!(clean_line("## Border trade"), Some("Border trade"));
         assert_eq!(clean_line("- Share on Facebook"), None);
+        assert_eq!(
+            clean_line("AdvertisementSKIP ADVERTISEMENTThe envoy arrived in Kabul on Sunday."),
+            Some("The envoy arrived in Kabul on Sunday.")
+        );
+        assert_eq!(
+            clean_line("Advertisements are banned near the border."),
+            Some("Advertisements are banned near the border.")
+        );
     }
 
     #[test]
@@ -630,6 +715,8 @@ mod tests {
         assert_eq!(clean_text(raw), want);
         let wrapped = "The talks, held over two days in the Qatari capital,\nended without a joint statement, but both sides\nagreed to keep the ceasefire in place for now.";
         assert_eq!(clean_paragraphs(wrapped).len(), 1);
+        let broken = "Officials named the founders as Abdul Rauf\n(late) and two others from the same district.";
+        assert_eq!(clean_paragraphs(broken).len(), 1, "a line opening with a lowercase parenthesis continues");
     }
 
     #[test]
@@ -642,6 +729,13 @@ mod tests {
             Kabul, Nov 12: Deputy Prime Minister Baradar met traders. => Deputy Prime Minister Baradar met traders.
             KABUL- Returnees described the journey. => Returnees described the journey.
             ISLAMABAD -APP: The cabinet met on Friday. => The cabinet met on Friday.
+            Kabul – Hours after the strikes, forces fired back. => Hours after the strikes, forces fired back.
+            ISTANBUL / ISLAMABAD (Web Desk): The talks ended. => The talks ended.
+            KABUL (BNA) The ministry rejected the claims. => The ministry rejected the claims.
+            Border News Agency: The envoy met officials. => The envoy met officials.
+            Pakistan (the country) said little about it. => Pakistan (the country) said little about it.
+            Ambassador – The title he held – was dropped. => Ambassador – The title he held – was dropped.
+            The News: an outlet we quote. => The News: an outlet we quote.
             Pakistan-Afghanistan trade fell again. => Pakistan-Afghanistan trade fell again.
             Cross- border trade fell again this year. => Cross- border trade fell again this year.
             Pakistan: the view from the border is grim. => Pakistan: the view from the border is grim.
@@ -661,13 +755,30 @@ mod tests {
             2023-08-04 Refuting the claims, Kabul said talks would go on. => Refuting the claims, Kabul said talks would go on.
             date 2025-10-15 => date 2025-10-15
             2025 was a hard year for traders at the crossing. => 2025 was a hard year for traders at the crossing.
-            Updated ministers met in Doha on Friday. => Updated ministers met in Doha on Friday.";
+            Updated ministers met in Doha on Friday. => Updated ministers met in Doha on Friday.
+            date 2026-03-03 KABUL – The mission counted the dead. => The mission counted the dead.
+            (MENAFN- Gulf Wire (GW)) DOHA, Oct 19 (GW) -- The ministry spoke. => The ministry spoke.
+            (MENAFN- Border Wire) The minister spoke on Monday. => The minister spoke on Monday.
+            (Left to right) The ministers met. => (Left to right) The ministers met.";
         for case in cases.lines() {
             let (input, want) = case.trim().split_once(" => ").unwrap_or_default();
             let mut paragraphs = vec![input.to_string()];
             strip_lead_dateline(&mut paragraphs);
             assert_eq!(paragraphs[0], want, "{input}");
         }
+    }
+
+    #[test]
+    fn a_date_stamp_on_a_standfirst_does_not_end_the_search_for_the_dateline() {
+        let mut page = vec![
+            "date 2025-10-17 Islamabad worried over cross-border provocations".to_string(),
+            "ISLAMABAD (Border News) – The Foreign Office rejected the statement.".to_string(),
+        ];
+        strip_lead_dateline(&mut page);
+        assert_eq!(
+            page,
+            ["Islamabad worried over cross-border provocations", "The Foreign Office rejected the statement."]
+        );
     }
 
     #[test]

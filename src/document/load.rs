@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::clean::{clean_line, clean_paragraphs, html_title, html_to_text, normalize, strip_lead_dateline};
+use super::clean::{
+    clean_line, clean_paragraphs, html_title, html_to_text, normalize, strip_date_stamp, strip_lead_dateline,
+};
 use super::sentences::{bullet_len, split_sentences_within, DEFAULT_MAX_SENTENCE_CHARS};
 use super::{input_id, Document, LoadError};
 use crate::error::panic_message;
@@ -499,7 +501,8 @@ fn text_document(id: String, path: &str, raw: &str, limits: LoadLimits) -> Loade
             continue;
         };
         let body = clean_paragraphs(normalized.get(offset..).unwrap_or(""));
-        let continues = body.first().is_some_and(|p| p.starts_with(char::is_lowercase));
+        // A body opening in lowercase continues the line, unless it is a machine date stamp (`date 2026-03-03 KABUL: …`).
+        let continues = body.first().is_some_and(|p| strip_date_stamp(p).starts_with(char::is_lowercase));
         let headline = first.chars().count() <= 150
             && first.split_whitespace().count() <= 25
             && !first.ends_with(['.', ',', ';', ':'])
@@ -642,6 +645,18 @@ mod tests {
         let doc = document_from_text("c", "c.txt", "Only a headline").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((doc.title, doc.text.as_str()), (None, "Only a headline"));
         assert!(document_from_text("d", "d.txt", "© 2025 Example").is_err());
+        let doc = document_from_text(
+            "e",
+            "e.txt",
+            "UN: Civilians Hurt in Border Clashes\n\ndate 2026-03-03 KABUL – The mission counted the wounded.",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            doc.title.as_deref(),
+            Some("UN: Civilians Hurt in Border Clashes"),
+            "a date stamp is not a continuation"
+        );
+        assert_eq!(doc.text, "The mission counted the wounded.");
         assert_eq!(input_id("dir/x.y.jsonl"), "x.y");
         assert_eq!(input_id("-"), "stdin");
     }
