@@ -103,23 +103,26 @@ pub fn strip_lead_dateline(paragraphs: &mut [String]) {
 /// Strips a machine date stamp glued to the start of a paragraph (`date 2025-10-15 `,
 /// `Published: 2025-10-15 `, a bare `2025-10-15 `), as scraped pages' metadata leaves it; returns
 /// the paragraph when it has none or when fewer than three words would be left.
-pub(crate) fn strip_date_stamp(paragraph: &str) -> &str {
+fn strip_date_stamp(paragraph: &str) -> &str {
+    match after_date_stamp(paragraph) {
+        Some(after) if words(after) >= 3 => after,
+        _ => paragraph,
+    }
+}
+
+/// What follows a machine date stamp opening `paragraph` (see [`strip_date_stamp`]), or `None`
+/// when it opens with none.
+pub(crate) fn after_date_stamp(paragraph: &str) -> Option<&str> {
     let mut rest = paragraph.trim_start();
     if let Some((first, after)) = rest.split_once(' ') {
         if is_one_of(first.trim_end_matches(':').to_lowercase().as_str(), "date|dated|published|updated|posted") {
             rest = after.trim_start();
         }
     }
-    let Some((stamp, after)) = rest.split_once(' ') else {
-        return paragraph;
-    };
+    let (stamp, after) = rest.split_once(' ').unwrap_or((rest, ""));
     let iso = stamp.len() == 10
         && stamp.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
-    if iso && words(after) >= 3 {
-        after.trim_start()
-    } else {
-        paragraph
-    }
+    iso.then(|| after.trim_start())
 }
 
 /// Strips a syndication tag that names the feed before the dateline (`(MENAFN- Kuwait News Agency

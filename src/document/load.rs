@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::clean::{
-    clean_line, clean_paragraphs, html_title, html_to_text, normalize, strip_date_stamp, strip_lead_dateline,
+    after_date_stamp, clean_line, clean_paragraphs, html_title, html_to_text, normalize, strip_lead_dateline,
 };
 use super::sentences::{bullet_len, split_sentences_within, DEFAULT_MAX_SENTENCE_CHARS};
 use super::{input_id, Document, LoadError};
@@ -502,7 +502,8 @@ fn text_document(id: String, path: &str, raw: &str, limits: LoadLimits) -> Loade
         };
         let body = clean_paragraphs(normalized.get(offset..).unwrap_or(""));
         // A body opening in lowercase continues the line, unless it is a machine date stamp (`date 2026-03-03 KABUL: …`).
-        let continues = body.first().is_some_and(|p| strip_date_stamp(p).starts_with(char::is_lowercase));
+        let continues =
+            body.first().is_some_and(|p| after_date_stamp(p).is_none() && p.starts_with(char::is_lowercase));
         let headline = first.chars().count() <= 150
             && first.split_whitespace().count() <= 25
             && !first.ends_with(['.', ',', ';', ':'])
@@ -657,6 +658,17 @@ mod tests {
             "a date stamp is not a continuation"
         );
         assert_eq!(doc.text, "The mission counted the wounded.");
+        let doc = document_from_text(
+            "f",
+            "f.txt",
+            "Border Posts Shelled\n\ndate 2024-03-19 Advertisement\n\nKabul – Forces fired on the posts.",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            doc.title.as_deref(),
+            Some("Border Posts Shelled"),
+            "a stamp with a label after it is not a continuation"
+        );
         assert_eq!(input_id("dir/x.y.jsonl"), "x.y");
         assert_eq!(input_id("-"), "stdin");
     }
