@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::clean::{
-    after_date_stamp, clean_line, clean_paragraphs, html_title, html_to_text, normalize, strip_lead_dateline,
+    after_date_stamp, clean_line, clean_paragraphs, continues_sentence, html_title, html_to_text, normalize,
+    strip_lead_dateline,
 };
 use super::sentences::{bullet_len, split_sentences_within, DEFAULT_MAX_SENTENCE_CHARS};
 use super::{input_id, Document, LoadError};
@@ -501,9 +502,9 @@ fn text_document(id: String, path: &str, raw: &str, limits: LoadLimits) -> Loade
             continue;
         };
         let body = clean_paragraphs(normalized.get(offset..).unwrap_or(""));
-        // A body opening in lowercase continues the line, unless it is a machine date stamp (`date 2026-03-03 KABUL: …`).
-        let continues =
-            body.first().is_some_and(|p| after_date_stamp(p).is_none() && p.starts_with(char::is_lowercase));
+        // A body that continues the line's sentence makes it no headline; a machine date stamp
+        // (`date 2026-03-03 KABUL: …`) opening the body does not.
+        let continues = body.first().is_some_and(|p| after_date_stamp(p).is_none() && continues_sentence(p));
         let headline = first.chars().count() <= 150
             && first.split_whitespace().count() <= 25
             && !first.ends_with(['.', ',', ';', ':'])
@@ -669,6 +670,7 @@ mod tests {
             Some("Border Posts Shelled"),
             "a stamp with a label after it is not a continuation"
         );
+        assert_eq!(doc.text, "Forces fired on the posts.");
         assert_eq!(input_id("dir/x.y.jsonl"), "x.y");
         assert_eq!(input_id("-"), "stdin");
     }
