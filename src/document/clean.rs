@@ -769,8 +769,6 @@ mod tests {
         assert_eq!(clean_paragraphs(broken).len(), 1, "a line opening with a lowercase parenthesis continues");
         let listed = "The ministry demanded:\n(a) the release of all prisoners held at the border.";
         assert_eq!(clean_paragraphs(listed).len(), 2, "a list marker starts its own line");
-        let listed = "The ministry demanded:\n(a) the release of all prisoners held at the border.";
-        assert_eq!(clean_paragraphs(listed).len(), 2, "a list marker starts its own line");
     }
 
     #[test]
