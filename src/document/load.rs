@@ -647,30 +647,23 @@ mod tests {
         let doc = document_from_text("c", "c.txt", "Only a headline").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((doc.title, doc.text.as_str()), (None, "Only a headline"));
         assert!(document_from_text("d", "d.txt", "© 2025 Example").is_err());
-        let doc = document_from_text(
-            "e",
-            "e.txt",
-            "UN: Civilians Hurt in Border Clashes\n\ndate 2026-03-03 KABUL – The mission counted the wounded.",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            doc.title.as_deref(),
-            Some("UN: Civilians Hurt in Border Clashes"),
-            "a date stamp is not a continuation"
-        );
-        assert_eq!(doc.text, "The mission counted the wounded.");
-        let doc = document_from_text(
-            "f",
-            "f.txt",
-            "Border Posts Shelled\n\ndate 2024-03-19 Advertisement\n\nKabul – Forces fired on the posts.",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            doc.title.as_deref(),
-            Some("Border Posts Shelled"),
-            "a stamp with a label after it is not a continuation"
-        );
-        assert_eq!(doc.text, "Forces fired on the posts.");
+        // A machine date stamp opening the body is no continuation of the headline, whatever follows it.
+        let stamped = [
+            (
+                "UN: Civilians Hurt in Border Clashes\n\ndate 2026-03-03 KABUL – The mission counted the wounded.",
+                "UN: Civilians Hurt in Border Clashes",
+                "The mission counted the wounded.",
+            ),
+            (
+                "Border Posts Shelled\n\ndate 2024-03-19 Advertisement\n\nKabul – Forces fired on the posts.",
+                "Border Posts Shelled",
+                "Forces fired on the posts.",
+            ),
+        ];
+        for (raw, title, text) in stamped {
+            let doc = document_from_text("s", "s.txt", raw).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!((doc.title.as_deref(), doc.text.as_str()), (Some(title), text), "{raw}");
+        }
         assert_eq!(input_id("dir/x.y.jsonl"), "x.y");
         assert_eq!(input_id("-"), "stdin");
     }
