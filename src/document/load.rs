@@ -14,10 +14,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::clean::{
-    after_date_stamp, clean_line, clean_paragraphs, continues_sentence, html_title, html_to_text, normalize,
-    strip_lead_dateline,
-};
+use super::clean::{clean_line, clean_paragraphs, continues_sentence, html_title, html_to_text, normalize};
+use super::dateline::{after_date_stamp, strip_lead_dateline};
 use super::sentences::{bullet_len, split_sentences_within, DEFAULT_MAX_SENTENCE_CHARS};
 use super::{input_id, Document, LoadError};
 use crate::error::panic_message;

@@ -4,6 +4,7 @@
 //! text and drops page clutter (line by line, and [`navigation`] runs of menu items) → [`sentences`] splits the cleaned body into sentences with byte offsets.
 
 pub mod clean;
+pub mod dateline;
 pub mod load;
 pub mod navigation;
 pub mod sentences;
