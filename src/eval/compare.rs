@@ -4,6 +4,7 @@
 use super::calibration::Calibration;
 use super::dataset::LabelledArticle;
 use super::metrics::{bootstrap_macro_f1, ClassificationReport};
+use super::oracle::ORACLE_NAME;
 use super::paired::{paired_comparison, PairedComparison};
 use super::summaries::{summary_results, SummaryResult};
 use crate::encoder::articles::ArticleVectors;
@@ -130,7 +131,7 @@ pub struct ModelRun {
 /// encoder system and summarizer is named with its model (`head (all-mpnet-base-v2)`); each
 /// model's own paired differences are kept; and every system of a later model is measured against
 /// the first model's system of the same name (paired on the same articles), so `head (B) − head (A)`
-/// is the difference the encoder makes.
+/// is the difference the encoder makes. The summary oracle, which reads no encoder, appears once.
 pub fn merge_models(spec: &Spec, items: &[&LabelledArticle], runs: Vec<ModelRun>) -> Result<CompareReport> {
     let first = runs.first().ok_or_else(|| Error::Other("no model to compare".into()))?;
     let (data, n, labels) = (first.report.data.clone(), first.report.n, first.report.labels.clone());
@@ -158,6 +159,7 @@ pub fn merge_models(spec: &Spec, items: &[&LabelledArticle], runs: Vec<ModelRun>
     }
     let mut merged =
         CompareReport { data, n, labels, embed_seconds: 0.0, systems: vec![], paired: vec![], summaries: vec![] };
+    let mut oracle = None;
     for ModelRun { name: model_name, model, report } in runs {
         merged.embed_seconds += report.embed_seconds;
         let encoder_systems: Vec<String> =
@@ -173,10 +175,17 @@ pub fn merge_models(spec: &Spec, items: &[&LabelledArticle], runs: Vec<ModelRun>
             against: tag(p.against.clone()),
             ..p
         }));
-        merged
-            .summaries
-            .extend(report.summaries.into_iter().map(|s| SummaryResult { name: named(&s.name, &model_name), ..s }));
+        for summary in report.summaries {
+            if summary.name == ORACLE_NAME {
+                // The oracle reads the reference, not the encoder: one row, the first model's
+                // (whose vectors give its coverage and redundancy).
+                oracle.get_or_insert(summary);
+            } else {
+                merged.summaries.push(SummaryResult { name: named(&summary.name, &model_name), ..summary });
+            }
+        }
     }
+    merged.summaries.extend(oracle);
     merged.paired.extend(across);
     Ok(merged)
 }
@@ -234,6 +243,8 @@ mod tests {
         assert_eq!(report["paired"].as_array().unwrap().len(), 1);
         let rouge1 = |k: usize| report["summaries"][k]["rouge1"]["mean"].as_f64().unwrap();
         assert!(rouge1(0) > 0.3 && rouge1(1) > 0.3, "both summaries hold the reference sentence's words");
+        assert_eq!(report["summaries"][2]["name"], ORACLE_NAME);
+        assert!(rouge1(2) > 0.99, "the reference is the first sentence, so the oracle finds it: {}", rouge1(2));
 
         let mut unknown = owned[0].clone();
         unknown.label = "pro-Delhi".into();
@@ -265,6 +276,7 @@ mod tests {
         let pairs: Vec<(&str, &str)> = merged.paired.iter().map(|p| (p.system.as_str(), p.against.as_str())).collect();
         assert_eq!(pairs, [("zero-shot (a)", "majority"), ("zero-shot (b)", "zero-shot (a)")]);
         assert_eq!(merged.paired[1].delta_macro_f1, 0.0, "the same encoder twice");
-        assert_eq!(merged.summaries[1].name, "lead-3 (b)");
+        let summaries: Vec<&str> = merged.summaries.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(summaries, ["lead-3 (a)", "lead-3 (b)", ORACLE_NAME], "one oracle, after every model's summaries");
     }
 }

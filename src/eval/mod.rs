@@ -4,6 +4,7 @@ pub mod calibration;
 pub mod compare;
 pub mod dataset;
 pub mod metrics;
+pub mod oracle;
 pub mod paired;
 pub mod rouge;
 pub mod summaries;

@@ -1,13 +1,15 @@
 //! Summary quality for `stance compare`: ROUGE-1/2/L against reference summaries with 95% bootstrap
 //! intervals, each summarizer's paired difference to lead-3 (both scored on the same bootstrap
-//! resamples of articles), and the reference-free coverage, redundancy and compression.
+//! resamples of articles), and the reference-free coverage, redundancy and compression. Where there
+//! are references, a last row gives the extractive ceiling, the greedy [`oracle`](super::oracle).
 
 use super::dataset::LabelledArticle;
 use super::metrics::{bootstrap_interval, compression_ratio, coverage, redundancy};
+use super::oracle::{oracle_summary, ORACLE_NAME};
 use super::rouge::rouge;
 use crate::numeric::vector::{mean_rows, normalize};
 use crate::stance::Article;
-use crate::summarize::{Summarizer, SummaryOptions};
+use crate::summarize::{Summarizer, Summary, SummaryOptions};
 use crate::Result;
 use serde::Serialize;
 
@@ -61,8 +63,8 @@ pub struct SummaryResult {
 /// Per-article ROUGE-1, ROUGE-2, ROUGE-L of one summarizer (articles with references only).
 type Scores = [Vec<f64>; 3];
 
-/// Scores every summarizer on `items` (whose encoder view is `articles`); intervals from
-/// `iterations` resamples seeded with `seed`.
+/// Scores every summarizer on `items` (whose encoder view is `articles`), and the oracle after them
+/// when any item has a reference; intervals from `iterations` resamples seeded with `seed`.
 pub fn summary_results(
     summarizers: &[&dyn Summarizer],
     items: &[&LabelledArticle],
@@ -70,7 +72,21 @@ pub fn summary_results(
     iterations: usize,
     seed: u64,
 ) -> Result<Vec<SummaryResult>> {
-    let measured = summarizers.iter().map(|s| measure(*s, items, articles)).collect::<Result<Vec<_>>>()?;
+    let options = SummaryOptions::default();
+    let mut measured = summarizers
+        .iter()
+        .map(|s| measure(s.name(), items, articles, |_, article| s.summarize(article, &options, &[])))
+        .collect::<Result<Vec<_>>>()?;
+    // The oracle exists only where there is a reference: its words, coverage and compression are
+    // those of the articles that have one.
+    let (referenced, referenced_articles): (Vec<&LabelledArticle>, Vec<Article<'_>>) =
+        items.iter().zip(articles).filter(|(item, _)| item.reference_summary.is_some()).map(|(i, a)| (*i, *a)).unzip();
+    if !referenced.is_empty() {
+        measured.push(measure(ORACLE_NAME, &referenced, &referenced_articles, |item, article| {
+            let reference = item.reference_summary.as_deref().unwrap_or_default();
+            oracle_summary(article.doc, reference, &options)
+        })?);
+    }
     let lead = measured.iter().find(|(r, _)| r.name == "lead-3").map(|(_, s)| s.clone());
     measured
         .into_iter()
@@ -101,16 +117,17 @@ fn mean_of(xs: &[f64], sample: &[usize]) -> f64 {
     sample.iter().map(|&i| xs[i]).sum::<f64>() / sample.len().max(1) as f64
 }
 
+/// Scores the summaries `summarize` writes for each item, under `name`.
 fn measure(
-    summarizer: &dyn Summarizer,
+    name: &str,
     items: &[&LabelledArticle],
     articles: &[Article<'_>],
+    summarize: impl Fn(&LabelledArticle, &Article<'_>) -> Summary,
 ) -> Result<(SummaryResult, Scores)> {
-    let options = SummaryOptions::default();
     let mut scores: Scores = Default::default();
     let (mut cov, mut red, mut comp, mut words) = (0.0, 0.0, 0.0, 0.0);
     for (item, article) in items.iter().zip(articles) {
-        let summary = summarizer.summarize(article, &options, &[]);
+        let summary = summarize(item, article);
         if let Some(reference) = &item.reference_summary {
             let r = rouge(&summary.text, reference);
             for (list, value) in scores.iter_mut().zip([r.rouge1, r.rouge2, r.rouge_l]) {
@@ -131,7 +148,7 @@ fn measure(
     }
     let n = items.len().max(1) as f64;
     let result = SummaryResult {
-        name: summarizer.name().to_string(),
+        name: name.to_string(),
         with_reference: scores[0].len(),
         rouge1: None,
         rouge2: None,

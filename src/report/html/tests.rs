@@ -159,6 +159,12 @@ fn compare_page_draws_every_system() {
     assert!(html.contains("0.400 [0.350, 0.450]") && html.contains("+0.020 [+0.010, +0.030]"));
     // A title, an intervals chart for F1, one for the paired difference, three per system.
     assert_eq!(html.matches("<svg").count(), 2 + 3 * 2);
+    assert!(!html.contains("a ceiling for extractive summaries"), "no oracle row, no note on it");
+    let mut with_oracle = report;
+    let oracle = SummaryResult { name: crate::eval::oracle::ORACLE_NAME.into(), ..with_oracle.summaries[0].clone() };
+    with_oracle.summaries.push(oracle);
+    let html = compare_page(&with_oracle).unwrap();
+    assert!(html.contains("<td>oracle</td>") && html.contains("a ceiling for extractive summaries"));
 }
 
 #[test]
