@@ -28,7 +28,8 @@ pub enum CompareFormat {
     /// articles_per_second, predictions}], paired: [{system, against, delta_macro_f1,
     /// delta_ci95, only_system_right, only_against_right, mcnemar_p}], summaries: [{name, with_reference,
     /// rouge1, rouge2, rouge_l (each {mean, ci95} or null), versus_lead3: {against, rouge1, rouge2,
-    /// rouge_l} (paired differences, each {mean, ci95}) or null, words, coverage, redundancy, compression}]}.
+    /// rouge_l} (paired differences, each {mean, ci95}) or null, words, coverage, redundancy, compression}],
+    /// the last named `oracle` where there are references: the extractive ceiling, not a system}.
     Json,
     /// One self-contained HTML page: confusion heat maps, per-class bars, macro-F1 intervals,
     /// paired differences, reliability diagrams and the summarizer table.

@@ -252,6 +252,27 @@ mod tests {
         assert!(err.contains("pro-Delhi"), "{err}");
     }
 
+    /// Where only some articles have a reference, every ROUGE row and the oracle are over those
+    /// same articles, and the oracle's paired difference is to lead-3 on them.
+    #[test]
+    fn summary_rows_are_over_the_articles_with_a_reference() {
+        let spec = Spec::builtin();
+        let mut owned = items(&spec);
+        owned.iter_mut().step_by(2).for_each(|item| item.reference_summary = None);
+        let items: Vec<&LabelledArticle> = owned.iter().collect();
+        let vectors = embed_articles(&WordHashEncoder, &items.iter().map(|a| &a.doc).collect::<Vec<_>>()).unwrap();
+        let summarizers: [&dyn Summarizer; 2] = [&CentralitySummarizer::default(), &LeadSummarizer];
+        let report = compare("fixture".into(), &spec, &items, &vectors, 0.0, &contenders(&spec), &summarizers).unwrap();
+        let names: Vec<&str> = report.summaries.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["centrality", "lead-3", ORACLE_NAME]);
+        assert!(report.summaries.iter().all(|s| s.with_reference == owned.len() / 2), "{:?}", report.summaries);
+        let (lead, oracle) = (&report.summaries[1], &report.summaries[2]);
+        let mean = |s: &SummaryResult| s.rouge1.unwrap().mean;
+        let delta = oracle.versus_lead3.as_ref().unwrap().rouge1.mean;
+        assert!((delta - (mean(oracle) - mean(lead))).abs() < 1e-9, "paired article by article: {delta}");
+        assert!(mean(oracle) >= mean(lead));
+    }
+
     /// `compare --model A,B`: encoder systems and summarizers named with their model, the
     /// encoder-free ones once, and B's systems paired against A's of the same name.
     #[test]

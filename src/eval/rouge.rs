@@ -41,6 +41,39 @@ pub fn rouge1_recall(candidate: &str, reference: &str) -> f64 {
     overlap as f64 / refr.len().max(1) as f64
 }
 
+/// ROUGE-1 F1 of many candidates against one reference, read once (the oracle's search scores a
+/// hundred or so candidate summaries per article).
+pub struct Rouge1Against {
+    stemmer: Stemmer,
+    reference: HashMap<String, usize>,
+    total: usize,
+}
+
+impl Rouge1Against {
+    /// Reads `reference`.
+    pub fn new(reference: &str) -> Self {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let tokens = tokenize(reference, &stemmer);
+        let total = tokens.len();
+        let mut counts = HashMap::new();
+        for token in tokens {
+            *counts.entry(token).or_insert(0) += 1;
+        }
+        Rouge1Against { stemmer, reference: counts, total }
+    }
+
+    /// ROUGE-1 F1 of `candidate`: the same value as `rouge(candidate, reference).rouge1`.
+    pub fn f1(&self, candidate: &str) -> f64 {
+        let tokens = tokenize(candidate, &self.stemmer);
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for token in &tokens {
+            *counts.entry(token.as_str()).or_insert(0) += 1;
+        }
+        let overlap = counts.iter().map(|(t, &k)| k.min(self.reference.get(*t).copied().unwrap_or(0))).sum();
+        f1(overlap, tokens.len(), self.total)
+    }
+}
+
 /// Lowercased `[a-z0-9]+` runs, stemmed when longer than three characters.
 fn tokenize(text: &str, stemmer: &Stemmer) -> Vec<String> {
     text.to_lowercase()
@@ -139,6 +172,16 @@ mod tests {
         // Reference "the cat sat" (3 tokens); candidate covers "the" and "sat" once each.
         assert!(close(rouge1_recall("the dog sat sat", "the cat sat"), 2.0 / 3.0));
         assert_eq!(rouge1_recall("anything", ""), 0.0);
+    }
+
+    #[test]
+    fn rouge1_against_one_reference_agrees_with_rouge() {
+        let reference = "The quick brown fox jumps over the lazy dog";
+        let against = Rouge1Against::new(reference);
+        for candidate in ["The quick brown dog jumps on the log.", "the the the", "", "Foxes jumped; dogs were lazy."] {
+            assert!(close(against.f1(candidate), rouge(candidate, reference).rouge1), "{candidate}");
+        }
+        assert_eq!(Rouge1Against::new("").f1("anything"), 0.0);
     }
 
     #[test]

@@ -99,6 +99,7 @@ pub fn summary_results(
                 [result.rouge1, result.rouge2, result.rouge_l] =
                     [interval(&scores[0])?, interval(&scores[1])?, interval(&scores[2])?].map(Some);
                 if let Some(lead) = lead.as_ref().filter(|_| result.name != "lead-3") {
+                    debug_assert_eq!(scores[0].len(), lead[0].len(), "paired on the same articles");
                     let delta = |k: usize| -> Vec<f64> { scores[k].iter().zip(&lead[k]).map(|(a, b)| a - b).collect() };
                     result.versus_lead3 = Some(RougeDelta {
                         against: "lead-3".into(),

@@ -1,7 +1,7 @@
 //! `stance compare`'s report rendered as tables or pretty JSON (the HTML page is [`super::html::compare_page`]).
 
 use crate::eval::compare::CompareReport;
-use crate::eval::oracle::ORACLE_NAME;
+use crate::eval::oracle::{ORACLE_NAME, ORACLE_NOTE};
 use crate::eval::summaries::Interval;
 use std::io::{self, Write};
 
@@ -124,12 +124,8 @@ pub fn write_table(report: &CompareReport, out: &mut dyn Write) -> io::Result<()
             s.compression
         )?;
     }
-    if report.summaries.iter().any(|s| s.name.starts_with(ORACLE_NAME)) {
-        writeln!(
-            out,
-            "{ORACLE_NAME}: for each reference, the best summary of the article's own sentences within the same limits \
-             (greedy ROUGE-1), a ceiling for extractive summaries, not a system"
-        )?;
+    if report.summaries.iter().any(|s| s.name == ORACLE_NAME) {
+        writeln!(out, "{ORACLE_NOTE}")?;
     }
     let paired: Vec<_> = report.summaries.iter().filter_map(|s| s.versus_lead3.as_ref().map(|d| (s, d))).collect();
     if let Some((first, _)) = paired.first() {

@@ -5,7 +5,7 @@ use super::render;
 use super::svg::{self, Bar, Interval, Reliability};
 use crate::bench::Report as BenchReport;
 use crate::eval::compare::CompareReport;
-use crate::eval::oracle::ORACLE_NAME;
+use crate::eval::oracle::{ORACLE_NAME, ORACLE_NOTE};
 use crate::eval::summaries::Interval as RougeInterval;
 use crate::Result;
 use serde::Serialize;
@@ -29,8 +29,8 @@ struct ComparePage {
     paired_chart: Option<String>,
     paired: Vec<PairedView>,
     summaries: Vec<[String; 8]>,
-    /// Whether the summaries end with the reference-reading oracle (the page then says what it is).
-    oracle: bool,
+    /// What the oracle row is, when the summaries end with it.
+    oracle_note: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -159,7 +159,7 @@ pub fn compare_page(report: &CompareReport) -> Result<String> {
                 p: if p.mcnemar_p < 0.001 { "< 0.001".into() } else { format!("{:.3}", p.mcnemar_p) },
             })
             .collect(),
-        oracle: report.summaries.iter().any(|s| s.name.starts_with(ORACLE_NAME)),
+        oracle_note: report.summaries.iter().any(|s| s.name == ORACLE_NAME).then_some(ORACLE_NOTE),
         summaries: report
             .summaries
             .iter()
