@@ -6,8 +6,8 @@
 
 use super::rouge::Rouge1Against;
 use crate::document::Document;
-use crate::summarize::learned::sentence_limit;
-use crate::summarize::{summary_candidates, word_count, Summary, SummaryOptions};
+use crate::summarize::learned::max_sentences;
+use crate::summarize::{summary_candidates, Pick, Summary, SummaryOptions};
 
 /// The summarizer name the oracle's row carries.
 pub const ORACLE_NAME: &str = "oracle";
@@ -19,21 +19,17 @@ pub const ORACLE_NOTE: &str = "oracle: for each reference, the summary of the ar
 
 /// The greedy ROUGE-1 oracle summary of `doc` against `reference`, from the summarizers' candidate
 /// sentences and within the limits the default summarizer keeps to: `options`' word limit (a lone
-/// sentence may be longer) and the fewer of `options`' sentence limit and the article's
-/// ([`sentence_limit`]). Of sentences that raise the score equally, the earlier one is taken.
+/// sentence may be longer) and [`max_sentences`]. Of sentences that raise the score equally, the earlier one is taken.
 pub fn oracle_summary(doc: &Document, reference: &str, options: &SummaryOptions) -> Summary {
     let against = Rouge1Against::new(reference);
-    let max_sentences = options.max_sentences.min(sentence_limit(doc.word_count())).max(1);
-    let length = |i: usize| word_count(&doc.sentences[i].text);
+    let limits = SummaryOptions { max_sentences: max_sentences(doc, options), ..*options };
     let candidates = summary_candidates(doc, doc.sentences.len());
-    let (mut chosen, mut words, mut best) = (Vec::new(), 0, 0.0);
-    while chosen.len() < max_sentences {
+    let mut pick = Pick::new(doc, &limits);
+    let mut best = 0.0;
+    for _ in 0..limits.max_sentences {
         let mut next: Option<(usize, f64)> = None;
-        for &i in candidates.iter().filter(|i| !chosen.contains(*i)) {
-            if !chosen.is_empty() && words + length(i) > options.max_words {
-                continue;
-            }
-            let mut trial = chosen.clone();
+        for &i in candidates.iter().filter(|&&i| pick.fits(i)) {
+            let mut trial = pick.chosen.clone();
             trial.push(i);
             let score = against.f1(&Summary::from_indices(doc, trial).text);
             if next.is_none_or(|(_, top)| score > top) {
@@ -42,14 +38,13 @@ pub fn oracle_summary(doc: &Document, reference: &str, options: &SummaryOptions)
         }
         match next {
             Some((i, score)) if score > best => {
-                chosen.push(i);
-                words += length(i);
+                pick.add(i);
                 best = score;
             }
             _ => break,
         }
     }
-    Summary::from_indices(doc, chosen)
+    Summary::from_indices(doc, pick.chosen)
 }
 
 #[cfg(test)]

@@ -41,36 +41,24 @@ pub fn rouge1_recall(candidate: &str, reference: &str) -> f64 {
     overlap as f64 / refr.len().max(1) as f64
 }
 
-/// ROUGE-1 F1 of many candidates against one reference, read once (the oracle's search scores a
-/// hundred or so candidate summaries per article).
+/// ROUGE-1 F1 of many candidates against one reference, tokenised once (the oracle's search scores
+/// a hundred or so candidate summaries per article).
 pub struct Rouge1Against {
     stemmer: Stemmer,
-    reference: HashMap<String, usize>,
-    total: usize,
+    reference: Vec<String>,
 }
 
 impl Rouge1Against {
     /// Reads `reference`.
     pub fn new(reference: &str) -> Self {
         let stemmer = Stemmer::create(Algorithm::English);
-        let tokens = tokenize(reference, &stemmer);
-        let total = tokens.len();
-        let mut counts = HashMap::new();
-        for token in tokens {
-            *counts.entry(token).or_insert(0) += 1;
-        }
-        Rouge1Against { stemmer, reference: counts, total }
+        let reference = tokenize(reference, &stemmer);
+        Rouge1Against { stemmer, reference }
     }
 
     /// ROUGE-1 F1 of `candidate`: the same value as `rouge(candidate, reference).rouge1`.
     pub fn f1(&self, candidate: &str) -> f64 {
-        let tokens = tokenize(candidate, &self.stemmer);
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        for token in &tokens {
-            *counts.entry(token.as_str()).or_insert(0) += 1;
-        }
-        let overlap = counts.iter().map(|(t, &k)| k.min(self.reference.get(*t).copied().unwrap_or(0))).sum();
-        f1(overlap, tokens.len(), self.total)
+        ngram_f1(&tokenize(candidate, &self.stemmer), &self.reference, 1)
     }
 }
 

@@ -13,6 +13,7 @@ use super::features::{sentence_features, FEATURE_NAMES};
 use super::scorer::{FitConfig, SentenceScorer};
 use super::subset::{best_set, Candidate, SetSearch};
 use super::{summary_candidates, word_count, CentralitySummarizer, Summarizer, Summary, SummaryOptions};
+use crate::document::Document;
 use crate::stance::artefact::{Artefact, Component};
 use crate::stance::{Article, Spec};
 use crate::{Error, Result};
@@ -80,6 +81,12 @@ pub fn sentence_limit(words: usize) -> usize {
         100..300 => 3,
         _ => 4,
     }
+}
+
+/// The most sentences the default summarizer gives `doc`: the fewer of `options`' limit and the
+/// article's ([`sentence_limit`]), at least one.
+pub fn max_sentences(doc: &Document, options: &SummaryOptions) -> usize {
+    options.max_sentences.min(sentence_limit(doc.word_count())).max(1)
 }
 
 /// The learned extractive summarizer.
@@ -156,7 +163,7 @@ impl Summarizer for LearnedSummarizer {
             .map(|(&i, &score)| Candidate { words: word_count(&doc.sentences[i].text), score, vector: vector(i) })
             .collect();
         let search = SetSearch {
-            max_sentences: options.max_sentences.min(sentence_limit(doc.word_count())).max(1),
+            max_sentences: max_sentences(doc, options),
             max_words: options.max_words.min(self.selection.max_words),
             reference_words: self.selection.reference_words as f32,
             redundancy: self.selection.redundancy,

@@ -125,7 +125,7 @@ impl Summarizer for CentralitySummarizer {
         let vectors = article.sentence_vectors;
         let candidates = summary_candidates(doc, vectors.len());
         let relevance = |i: usize| dot(&vectors[i], article.doc_vector) + self.position_weight / (1.0 + i as f32);
-        let mut pick = Pick { doc, options, chosen: Vec::new(), words: 0 };
+        let mut pick = Pick::new(doc, options);
         if let Some(&first) = candidates.iter().max_by(|&&a, &&b| relevance(a).total_cmp(&relevance(b))) {
             pick.add(first);
         }
@@ -151,23 +151,30 @@ impl Summarizer for CentralitySummarizer {
 }
 
 /// Sentences chosen so far, within the sentence and word limits.
-struct Pick<'a> {
+pub(crate) struct Pick<'a> {
     doc: &'a Document,
     options: &'a SummaryOptions,
-    chosen: Vec<usize>,
+    /// The chosen sentences' indices, in the order they were added.
+    pub(crate) chosen: Vec<usize>,
     words: usize,
 }
 
-impl Pick<'_> {
+impl<'a> Pick<'a> {
+    /// Nothing chosen yet from `doc`, within `options`' limits.
+    pub(crate) fn new(doc: &'a Document, options: &'a SummaryOptions) -> Self {
+        Pick { doc, options, chosen: Vec::new(), words: 0 }
+    }
+
     /// Whether sentence `i` can still be added (the first sentence always can).
-    fn fits(&self, i: usize) -> bool {
+    pub(crate) fn fits(&self, i: usize) -> bool {
         !self.chosen.contains(&i)
             && self.chosen.len() < self.options.max_sentences
             && (self.chosen.is_empty()
                 || self.words + word_count(&self.doc.sentences[i].text) <= self.options.max_words)
     }
 
-    fn add(&mut self, i: usize) {
+    /// Adds sentence `i` if it [fits](Self::fits).
+    pub(crate) fn add(&mut self, i: usize) {
         if self.fits(i) {
             self.words += word_count(&self.doc.sentences[i].text);
             self.chosen.push(i);
