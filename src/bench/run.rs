@@ -32,13 +32,13 @@ pub fn load_documents(dir: &Path) -> Result<(Vec<Document>, usize)> {
     Ok((docs, failed))
 }
 
-/// Encoder options for a plan: the `classify` defaults, widened when a batch is larger, so each
-/// batch of a token workload is exactly one forward pass.
+/// Encoder options for a plan: the `classify` defaults, with room for the plan's largest batch. A
+/// batch is split into forward passes as `classify` splits it (the model's own token budget), so
+/// the figures are those of the tool in use.
 pub fn encoder_options(plan: &Plan, precision: crate::encoder::Precision) -> EncoderOptions {
     let defaults = EncoderOptions::default();
     let max_batch = plan.batches.iter().copied().chain([defaults.max_batch]).max().unwrap_or(defaults.max_batch);
-    let token_budget = defaults.token_budget.max(max_batch * 256);
-    EncoderOptions { max_batch, token_budget, precision }
+    EncoderOptions { max_batch, precision, ..defaults }
 }
 
 /// The token workloads `plan` asks for, built with `encoder`'s tokenizer.
