@@ -1,5 +1,5 @@
 //! The encoder on ready-made windows of real text: batch 1/8/32 × 32/128/256 tokens, for every
-//! precision (tokens/s; one forward pass per iteration).
+//! precision (tokens/s; one encoder call per iteration, split into passes by the model's token budget).
 
 use super::{config, device, fixture};
 use clap::ValueEnum;

@@ -65,7 +65,7 @@ pub struct Row {
     pub workload: String,
     /// Stance system of a classify row.
     pub system: Option<String>,
-    /// Windows per forward pass of a token row; articles per pipeline call of a classify row.
+    /// Windows per encoder call of a token row; articles per pipeline call of a classify row.
     pub batch: Option<usize>,
     /// Windows in a token workload.
     pub windows: Option<usize>,

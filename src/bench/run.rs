@@ -32,9 +32,9 @@ pub fn load_documents(dir: &Path) -> Result<(Vec<Document>, usize)> {
     Ok((docs, failed))
 }
 
-/// Encoder options for a plan: the `classify` defaults, with room for the plan's largest batch. A
-/// batch is split into forward passes as `classify` splits it (the model's own token budget), so
-/// the figures are those of the tool in use.
+/// Encoder options for a plan: the `classify` defaults, with `max_batch` widened to the plan's
+/// largest batch. A batch is split into forward passes by the model's own token budget, as
+/// `classify` splits its batches, so the figures are those of the tool in use.
 pub fn encoder_options(plan: &Plan, precision: crate::encoder::Precision) -> EncoderOptions {
     let defaults = EncoderOptions::default();
     let max_batch = plan.batches.iter().copied().chain([defaults.max_batch]).max().unwrap_or(defaults.max_batch);

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 /// `schema` of a workload dump written by `stance bench --dump-workload`.
 pub const DUMP_SCHEMA: &str = "stance-bench-workload/1";
 
-/// Windows of token ids (with the model's start and end tokens), grouped into the batches one forward pass each sees.
+/// Windows of token ids (with the model's start and end tokens), grouped into the batches one encoder call each sees.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenWorkload {
     /// Short name, e.g. `chunks-256` or `sentences`; (`name`, `batch`) identifies a workload.

@@ -31,7 +31,7 @@ not be exact. The `busy` column counts the threads that really worked.
     precision       \"f32\", \"int8\", … or null for a system without an encoder
     workload        \"chunks-256\", \"sentences\", \"article-sentences\" or \"classify\"
     system          stance system of a classify row, else null
-    batch           windows per forward pass (tokens) or articles per pipeline call (classify)
+    batch           windows per encoder call (tokens) or articles per pipeline call (classify)
     windows, tokens windows and real tokens (padding excluded) of a token workload
     fingerprint     sha256 of the workload's ids (as in --dump-workload)
     tokens_per_s    median tokens per second
@@ -47,7 +47,8 @@ Fields that do not apply to a row are null.
 
 --dump-workload FILE writes {schema \"stance-bench-workload/1\", model, workloads: [{name, batch,
 tokens, fingerprint, batches: [[[token ids with [CLS]/[SEP]], …], …]}]}: each inner list is one
-forward pass, padded to its longest window. The fingerprint is the sha256 of the ids written with
+encoder call, which the reference scripts run as one forward pass padded to its longest window and
+stance splits into passes of the model's token budget. The fingerprint is the sha256 of the ids written with
 \",\" between ids, \";\" between windows and \"|\" between batches.";
 
 /// Arguments of `stance bench`.
@@ -70,7 +71,7 @@ pub struct BenchArgs {
     /// Thread counts, comma-separated, each measured in its own process (default: 1 and all cores).
     #[arg(long, value_delimiter = ',')]
     threads: Vec<usize>,
-    /// Batch sizes (windows per forward pass) of the `article-sentences` workload.
+    /// Batch sizes (windows per encoder call) of the `article-sentences` workload.
     #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
     batch: Vec<usize>,
     /// Stance systems on the classify path (default: the transformer and the baselines).

@@ -18,9 +18,10 @@ const MIN_TOKENS_PER_THREAD: usize = 256;
 /// Tokens × hidden size of one forward pass when the caller sets no budget: 1,024 tokens for a
 /// 384-wide model (MiniLM), 512 for a 768-wide one (MPNet), so that a pass's activations (the
 /// feed-forward layer's are four times the hidden size) stay in cache. Measured with `stance bench
-/// --workload standard` (2 threads, 256-token chunks at batch 32, two rounds): MiniLM 6,113 / 6,146
-/// tokens/s with 8,192 tokens per pass, 6,230 / 6,130 with 2,048, 6,609 / 6,464 with 1,024; MPNet 845
-/// with 8,192, 932 with 512.
+/// --workload standard` (2 threads, 256-token chunks at batch 32, where the earlier budget of 8,192
+/// meant passes of 4,096 tokens, one per thread): MiniLM 6,113 / 6,146 tokens/s with 4,096 tokens per
+/// pass, 6,230 / 6,130 with 2,048, 6,609 / 6,464 with 1,024 (two interleaved rounds); MPNet 845 with
+/// 4,096, 932 with 512 (one run each).
 const CACHED_TOKEN_WIDTHS: usize = 1024 * 384;
 
 /// Numeric precision of the encoder's matrix multiplies.
