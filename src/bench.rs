@@ -28,8 +28,8 @@ use crate::{Error, Result};
 use clap::ValueEnum;
 use std::path::{Path, PathBuf};
 
-/// The stance systems benchmarked by default: the transformer (`auto`: the ensemble, else
-/// zero-shot) and, next to it, the bag-of-words baseline that needs no encoder.
+/// The stance systems benchmarked by default: the transformer (`auto`: the head, else zero-shot)
+/// and, next to it, the bag-of-words baseline that needs no encoder.
 pub const SYSTEMS: &[SystemKind] = &[SystemKind::Auto, SystemKind::Baseline];
 
 /// Which token workloads to run.

@@ -1,13 +1,13 @@
 //! `stance classify` driven through the real binary on real files.
 
-use crate::util::{records, repo_path, shared_dir, stance_cmd, stance_stdout};
+use crate::util::{default_cmd, records, repo_path, shared_dir, stance_cmd, stance_stdout};
 use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::Value;
 
 #[test]
 fn samples_get_stance_evidence_and_summary() {
-    let out = stance_cmd()
+    let out = default_cmd()
         .args(["classify", "--format", "jsonl"])
         .arg(repo_path("data/samples"))
         .assert()
@@ -54,7 +54,8 @@ fn samples_get_stance_evidence_and_summary() {
         let indices: Vec<u64> =
             r["summary_sentences"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
         assert!(indices.windows(2).all(|w| w[0] < w[1]), "summary sentences out of article order");
-        assert!(r["model"].as_str().unwrap().starts_with("sentence-transformers/all-MiniLM-L6-v2@"));
+        assert!(r["model"].as_str().unwrap().starts_with("sentence-transformers/all-mpnet-base-v2@"));
+        assert_eq!(r["spec"], "afpak/head", "the default system is the head");
         if labels[r["id"].as_str().unwrap()] == r["stance"] {
             correct += 1;
         }
@@ -134,7 +135,7 @@ fn output_file_is_written_whole_and_formats_render() {
 fn real_seed_articles_are_neutral() {
     let Some(seeds) = shared_dir("seeds") else { return };
     let out =
-        stance_cmd().args(["classify", "--format", "jsonl"]).arg(seeds).assert().success().get_output().stdout.clone();
+        default_cmd().args(["classify", "--format", "jsonl"]).arg(seeds).assert().success().get_output().stdout.clone();
     let records = records(&out);
     assert_eq!(records.len(), 5);
     let neutral = records.iter().filter(|r| r["stance"] == "neutral").count();

@@ -1,7 +1,7 @@
 //! Runs anywhere, at any scale (issue 18): an installed binary, shards, resume after `kill -9`,
 //! empty partitions and pipeline exit codes, driven through the real binary.
 
-use crate::util::{records, repo_path, stance_cmd};
+use crate::util::{default_cmd, records, repo_path, stance_cmd};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::io::Write;
@@ -109,18 +109,19 @@ fn installed_binary_elsewhere_gives_the_same_records() {
     std::fs::create_dir_all(installed.parent().unwrap()).unwrap();
     std::fs::copy(assert_cmd::cargo::cargo_bin("stance"), &installed).unwrap();
     let samples = repo_path("data/samples");
-    let in_repo = stance_cmd().args(["classify", "--format", "jsonl"]).arg(&samples).output().unwrap();
+    let in_repo = default_cmd().args(["classify", "--format", "jsonl"]).arg(&samples).output().unwrap();
     let elsewhere = std::process::Command::new(&installed)
         .args(["classify", "--format", "jsonl"])
         .arg(&samples)
         .current_dir(tmp.path())
         .env("STANCE_CACHE_DIR", tmp.path().join("cache"))
         .env_remove("STANCE_MODELS_DIR")
+        .env_remove("STANCE_MODEL")
         .output()
         .unwrap();
     assert!(elsewhere.status.success(), "{}", String::from_utf8_lossy(&elsewhere.stderr));
     assert_eq!(elsewhere.stdout, in_repo.stdout, "byte-identical records from the installed copy");
-    assert!(records(&elsewhere.stdout).iter().all(|r| r["spec"] == "afpak/ensemble"));
+    assert!(records(&elsewhere.stdout).iter().all(|r| r["spec"] == "afpak/head"));
     assert!(Path::new(&tmp.path().join("cache").join("artifacts")).is_dir());
 }
 
@@ -148,5 +149,6 @@ fn schema_completions_man_and_long_version() {
     assert!(String::from_utf8_lossy(&man).contains(".TH stance 1"));
     let version = stance_cmd().arg("--version").assert().success().get_output().stdout.clone();
     let version = String::from_utf8_lossy(&version);
-    assert!(version.contains("all-MiniLM-L6-v2@") && version.contains("spec: afpak"), "{version}");
+    assert!(version.contains("default model: sentence-transformers/all-mpnet-base-v2@"), "{version}");
+    assert!(version.contains("spec: afpak"), "{version}");
 }

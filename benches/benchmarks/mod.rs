@@ -19,7 +19,7 @@ use std::time::Duration;
 
 /// Everything the benches share, loaded once per process.
 pub struct Fixture {
-    /// The default model's files.
+    /// The files of the model `STANCE_MODEL` names, else of the default model.
     pub files: ModelFiles,
     /// The f32 encoder with the `classify` defaults.
     pub encoder: Box<dyn Encoder>,
@@ -35,8 +35,10 @@ pub struct Fixture {
 pub fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let files =
-            resolve_model(None, &Resolver::from_env()).expect("the default model resolves (cache, hub or PyPI mirror)");
+        // `STANCE_MODEL=all-MiniLM-L6-v2 cargo bench` measures the fast encoder, as the CLI would run it.
+        let model = std::env::var("STANCE_MODEL").ok().filter(|m| !m.is_empty());
+        let files = resolve_model(model.as_deref(), &Resolver::from_env())
+            .expect("the model resolves (cache, hub or PyPI mirror)");
         let encoder = encoder::load(&files, EncoderOptions::default()).expect("the model loads");
         let (docs, _) = load_documents(&samples()).expect("data/samples has articles");
         let refs: Vec<&Document> = docs.iter().collect();

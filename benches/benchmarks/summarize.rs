@@ -15,8 +15,8 @@ fn summarize(c: &mut Criterion) {
     let options = SummaryOptions::default();
     let mut group = c.benchmark_group("summarize");
     group.throughput(Throughput::Elements(articles.len() as u64));
-    let learned = default_summarizer(&artifacts_dir(None, None).expect("built-in artefacts"), &Spec::builtin())
-        .expect("summarizer");
+    let dir = artifacts_dir(None, None).expect("built-in artefacts");
+    let learned = default_summarizer(&dir, &Spec::builtin(), &f.encoder.model_name()).expect("summarizer");
     let systems: [&dyn Summarizer; 3] = [learned.as_ref(), &CentralitySummarizer::default(), &LeadSummarizer];
     for summarizer in systems {
         group.bench_function(summarizer.name(), |b| {

@@ -22,7 +22,9 @@ if [ -z "$bin" ]; then
   bin=target/release/stance
 fi
 bin=$(realpath "$bin")
-"$bin" models fetch >/dev/null
+# The check is of the Spark plumbing, so it runs on the fast encoder (the default is all-mpnet-base-v2).
+model=sentence-transformers/all-MiniLM-L6-v2
+"$bin" --model "$model" models fetch >/dev/null
 cache=$("$venv/bin/python" - <<'PY'
 import os
 print(os.environ.get("HF_HUB_CACHE") or os.path.join(os.environ.get("HF_HOME") or os.path.expanduser("~/.cache/huggingface"), "hub"))
@@ -43,7 +45,7 @@ with open(sys.argv[1], "w", encoding="utf-8") as out:
         out.write(json.dumps(record) + "\n")
 PY
 "$venv/bin/python" examples/spark/classify_spark.py --master 'local[2]' --partitions 4 \
-  --input "$work/in.jsonl" --output "$work/out" --model-cache "$cache" --binary "$bin" 2> "$work/spark.log" \
+  --input "$work/in.jsonl" --output "$work/out" --model-cache "$cache" --binary "$bin" --stance-arg="--model=$model" 2> "$work/spark.log" \
   || { tail -40 "$work/spark.log"; echo "spark example: FAILED"; exit 1; }
 python3 - "$work/out" <<'PY'
 import glob, json, sys

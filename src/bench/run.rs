@@ -163,7 +163,7 @@ pub fn classify_parts(
     let (dir, spec) = (artifacts_dir(None, None)?, Spec::builtin());
     let classifier = build_classifier(kind, &spec, &dir, encoder)?;
     let summarizer: Box<dyn Summarizer> = match encoder {
-        Some(_) => default_summarizer(&dir, &spec)?,
+        Some(encoder) => default_summarizer(&dir, &spec, &encoder.model_name())?,
         None => Box::new(LeadSummarizer),
     };
     Ok((classifier, summarizer))

@@ -120,7 +120,7 @@ pub fn run(global: &GlobalArgs, args: ClassifyArgs) -> Result<ExitCode> {
         encoder::load(&files, global.encoder_options()).with_context(|| format!("loading {}", files.dir.display()))?;
     let artifacts = artifacts_dir(global.models_dir.as_deref(), args.spec.as_deref())?;
     let classifier = build_classifier(args.classifier, &spec, &artifacts, Some(&encoder))?;
-    let summarizer = default_summarizer(&artifacts, &spec)?;
+    let summarizer = default_summarizer(&artifacts, &spec, &encoder.model_name())?;
     let pipeline = Pipeline {
         encoder: Some(&encoder),
         classifier: classifier.as_ref(),

@@ -48,7 +48,7 @@ pub struct CompareArgs {
     /// Systems to run, in order; the first is measured against each of the others (paired). With
     /// `--model A,B` each model runs the encoder systems, and each is measured against the first
     /// model's system of the same name (`head (B) − head (A)`).
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [SystemKind::Ensemble, SystemKind::Head, SystemKind::ZeroShot, SystemKind::Baseline, SystemKind::Majority])]
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [SystemKind::Head, SystemKind::Ensemble, SystemKind::ZeroShot, SystemKind::Baseline, SystemKind::Majority])]
     systems: Vec<SystemKind>,
     /// Label spec TOML (default: the built-in spec).
     #[arg(long)]
@@ -88,7 +88,8 @@ pub fn run(global: &GlobalArgs, args: CompareArgs) -> Result<ExitCode> {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let (learned, centrality) = (default_summarizer(&dir, &spec)?, CentralitySummarizer::default());
+        let (learned, centrality) =
+            (default_summarizer(&dir, &spec, &encoder.model_name())?, CentralitySummarizer::default());
         // Without a trained scorer the default is centrality itself: list it once.
         let mut summarizers: Vec<&dyn Summarizer> = vec![learned.as_ref(), &centrality, &LeadSummarizer];
         summarizers.dedup_by_key(|s| s.name().to_string());

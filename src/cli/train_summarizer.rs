@@ -64,7 +64,7 @@ pub fn run(global: &GlobalArgs, args: TrainSummarizerArgs) -> Result<ExitCode> {
     let weights: Vec<String> =
         card.features.iter().zip(&card.weights).map(|(name, w)| format!("{name} {w:+.3}")).collect();
     writeln!(stdout, "weights (standardised features): {}", weights.join(", "))?;
-    let artefact = trained.summarizer.save(&training.out, &training.spec, card)?;
+    let artefact = trained.summarizer.save(&training.out, &training.spec, &encoder.model_name(), card)?;
     writeln!(stdout, "saved {} and {}", artefact.weights_path().display(), artefact.json_path().display())?;
     Ok(ExitCode::SUCCESS)
 }

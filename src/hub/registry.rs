@@ -195,9 +195,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn builtin_registry_pins_minilm() {
+    fn builtin_registry_pins_minilm_and_defaults_to_mpnet() {
         let r = Registry::builtin();
-        let m = r.default_model();
+        assert_eq!(r.default_model().id, "sentence-transformers/all-mpnet-base-v2");
+        let m = r.find("all-MiniLM-L6-v2").unwrap();
         assert_eq!(m.id, "sentence-transformers/all-MiniLM-L6-v2");
         assert_eq!(m.revision.len(), 40);
         assert_eq!(m.pooling, Pooling::Mean);

@@ -9,7 +9,8 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// The built-in spec's trained artefacts, as they were in `models/stance/` at build time: one head
-/// (with its probe) per encoder, in a folder named after it, and the encoder-free baseline.
+/// (with its probe) and one summary scorer per encoder, in a folder named after it, and the
+/// encoder-free baseline.
 const FILES: &[(&str, &[u8])] = &[
     ("all-MiniLM-L6-v2/afpak.head.json", include_bytes!("../../models/stance/all-MiniLM-L6-v2/afpak.head.json")),
     (
@@ -31,8 +32,19 @@ const FILES: &[(&str, &[u8])] = &[
     ),
     ("afpak.baseline.json", include_bytes!("../../models/stance/afpak.baseline.json")),
     ("afpak.baseline.safetensors", include_bytes!("../../models/stance/afpak.baseline.safetensors")),
-    ("afpak.summary.json", include_bytes!("../../models/stance/afpak.summary.json")),
-    ("afpak.summary.safetensors", include_bytes!("../../models/stance/afpak.summary.safetensors")),
+    ("all-MiniLM-L6-v2/afpak.summary.json", include_bytes!("../../models/stance/all-MiniLM-L6-v2/afpak.summary.json")),
+    (
+        "all-MiniLM-L6-v2/afpak.summary.safetensors",
+        include_bytes!("../../models/stance/all-MiniLM-L6-v2/afpak.summary.safetensors"),
+    ),
+    (
+        "all-mpnet-base-v2/afpak.summary.json",
+        include_bytes!("../../models/stance/all-mpnet-base-v2/afpak.summary.json"),
+    ),
+    (
+        "all-mpnet-base-v2/afpak.summary.safetensors",
+        include_bytes!("../../models/stance/all-mpnet-base-v2/afpak.summary.safetensors"),
+    ),
 ];
 
 /// Short digest of the embedded artefacts (names and contents), naming their folder.

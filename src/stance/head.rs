@@ -91,7 +91,7 @@ pub struct HeadReading {
     pub sides: Vec<SideEvidence>,
 }
 
-/// The classifier trained on encoder features (and a member of the default ensemble).
+/// The classifier trained on encoder features: the default system (and a member of the ensemble).
 pub struct TrainedHead {
     scorer: ExemplarScorer,
     head: LinearHead,

@@ -1,6 +1,6 @@
-//! Stance: the label spec, and classifiers behind one trait — the ensemble (the default), the
-//! zero-shot exemplar classifier, the trained head on encoder features, and the bag-of-words and
-//! majority baselines.
+//! Stance: the label spec, and classifiers behind one trait — the trained head on encoder features
+//! (the default), the ensemble, the zero-shot exemplar classifier, and the bag-of-words and majority
+//! baselines.
 
 pub mod artefact;
 pub mod attribution;

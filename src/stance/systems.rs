@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 /// The stance systems the tool knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SystemKind {
-    /// The ensemble when a head exists for the spec and encoder, else zero-shot.
+    /// The head when one is trained for the spec and encoder (the default), else zero-shot.
     Auto,
-    /// Mean of the head's, zero-shot's and the baseline's probabilities (the default; trained).
+    /// Mean of the head's, zero-shot's and the baseline's probabilities (trained).
     Ensemble,
     /// Softmax regression on exemplar evidence, a sentence probe and word probabilities (trained).
     Head,
@@ -118,11 +118,9 @@ pub fn build_classifier(
         ),
     };
     Ok(match kind {
-        SystemKind::Auto | SystemKind::Ensemble if has_head => {
-            Box::new(Ensemble::load(dir, TrainedHead::load(dir, scorer()?)?)?)
-        }
+        SystemKind::Ensemble if has_head => Box::new(Ensemble::load(dir, TrainedHead::load(dir, scorer()?)?)?),
         SystemKind::Ensemble => return Err(no_head()),
-        SystemKind::Auto => {
+        SystemKind::Auto if !has_head => {
             tracing::warn!(
                 "no head for spec {} trained on encoder {model_name} in {}; using the zero-shot classifier (train one \
                  with `stance --model {model_name} train`)",
@@ -133,7 +131,7 @@ pub fn build_classifier(
         }
         SystemKind::ZeroShot => Box::new(ZeroShotClassifier::new(scorer()?)),
         SystemKind::Head if !has_head => return Err(no_head()),
-        SystemKind::Head => Box::new(TrainedHead::load(dir, scorer()?)?),
+        SystemKind::Auto | SystemKind::Head => Box::new(TrainedHead::load(dir, scorer()?)?),
         SystemKind::Baseline if !BagOfWords::artefact(dir, spec).json_path().is_file() => {
             return Err(untrained("baseline"))
         }

@@ -99,14 +99,16 @@ pub struct LearnedSummarizer {
 }
 
 impl LearnedSummarizer {
-    /// The scorer's artefact for `spec` in `dir`.
-    pub fn artefact(dir: &Path, spec: &Spec) -> Artefact {
-        Artefact::new(dir, spec, Component::Summary)
+    /// The scorer's artefact for `spec` in `dir`, trained on the features of the encoder
+    /// `model_name`: two of its features are cosines in that encoder's space, so each encoder has its
+    /// own scorer, beside its head.
+    pub fn artefact(dir: &Path, spec: &Spec, model_name: &str) -> Artefact {
+        Artefact::of_encoder(dir, spec, Component::Summary, model_name)
     }
 
-    /// Loads the scorer and its selection setting from `dir`.
-    pub fn load(dir: &Path, spec: &Spec) -> Result<Self> {
-        let artefact = Self::artefact(dir, spec);
+    /// Loads the scorer trained on `model_name`'s features and its selection setting from `dir`.
+    pub fn load(dir: &Path, spec: &Spec, model_name: &str) -> Result<Self> {
+        let artefact = Self::artefact(dir, spec, model_name);
         let card: SummaryCard = artefact.read_json()?;
         if card.features != FEATURE_NAMES {
             return Err(Error::Config {
@@ -123,23 +125,25 @@ impl LearnedSummarizer {
         })
     }
 
-    /// Writes the scorer and its card into `dir`; returns the artefact written.
-    pub fn save(&self, dir: &Path, spec: &Spec, card: &SummaryCard) -> Result<Artefact> {
-        let artefact = Self::artefact(dir, spec);
+    /// Writes the scorer and its card into `model_name`'s folder of `dir`; returns the artefact written.
+    pub fn save(&self, dir: &Path, spec: &Spec, model_name: &str, card: &SummaryCard) -> Result<Artefact> {
+        let artefact = Self::artefact(dir, spec, model_name);
         artefact.save_weights(self.scorer.head())?;
         artefact.write_json(card)?;
         Ok(artefact)
     }
 }
 
-/// The summarizer `classify` uses with the trained artefacts in `dir`: the learned one when a scorer
-/// is there, else (with a warning) the untrained centrality summarizer.
-pub fn default_summarizer(dir: &Path, spec: &Spec) -> Result<Box<dyn Summarizer>> {
-    if LearnedSummarizer::artefact(dir, spec).exists() {
-        return Ok(Box::new(LearnedSummarizer::load(dir, spec)?));
+/// The summarizer `classify` uses with the trained artefacts in `dir` and the encoder `model_name`:
+/// the learned one when a scorer trained on that encoder is there, else (with a warning) the
+/// untrained centrality summarizer. A scorer trained on another encoder is never used.
+pub fn default_summarizer(dir: &Path, spec: &Spec, model_name: &str) -> Result<Box<dyn Summarizer>> {
+    if LearnedSummarizer::artefact(dir, spec, model_name).exists() {
+        return Ok(Box::new(LearnedSummarizer::load(dir, spec, model_name)?));
     }
     tracing::warn!(
-        "no trained summary scorer in {}; using centrality summaries (train one with `stance train-summarizer`)",
+        "no summary scorer trained on encoder {model_name} in {}; using centrality summaries (train one with \
+         `stance --model {model_name} train-summarizer --data data/corpus`)",
         dir.display()
     );
     Ok(Box::new(CentralitySummarizer::default()))
@@ -259,15 +263,18 @@ mod tests {
             weights: summarizer.scorer.weights().to_vec(),
         };
         let (dir, spec) = (tempfile::tempdir().unwrap(), Spec::builtin());
-        assert!(!LearnedSummarizer::artefact(dir.path(), &spec).exists());
-        let artefact = summarizer.save(dir.path(), &spec, &card).unwrap();
-        assert!(artefact.exists() && artefact.json_path().ends_with(format!("{}.summary.json", spec.name)));
-        let loaded = LearnedSummarizer::load(dir.path(), &spec).unwrap();
+        assert!(!LearnedSummarizer::artefact(dir.path(), &spec, "enc-a").exists());
+        let artefact = summarizer.save(dir.path(), &spec, "enc-a", &card).unwrap();
+        assert!(artefact.exists() && artefact.json_path().ends_with(format!("enc-a/{}.summary.json", spec.name)));
+        let loaded = LearnedSummarizer::load(dir.path(), &spec, "enc-a").unwrap();
         assert_eq!(loaded.selection, summarizer.selection);
         assert_eq!(loaded.scorer.weights(), summarizer.scorer.weights());
+        // Another encoder's cosines are on another scale: its summaries fall back, never borrow the scorer.
+        assert_eq!(default_summarizer(dir.path(), &spec, "enc-b").unwrap().name(), "centrality");
+        assert_eq!(default_summarizer(dir.path(), &spec, "enc-a").unwrap().name(), "learned");
         card.features.pop();
-        summarizer.save(dir.path(), &spec, &card).unwrap();
-        let err = LearnedSummarizer::load(dir.path(), &spec).unwrap_err().to_string();
+        summarizer.save(dir.path(), &spec, "enc-a", &card).unwrap();
+        let err = LearnedSummarizer::load(dir.path(), &spec, "enc-a").unwrap_err().to_string();
         assert!(err.contains("summary.json") && err.contains("retrain"), "{err}");
     }
 }
