@@ -1,7 +1,7 @@
 //! Nothing lost, nothing hangs (issue 17): odd files, bad articles and interruptions, each driven
 //! through the real binary. A bad input costs only its own record, never the batch.
 
-use crate::util::{records, repo_path, stance_cmd};
+use crate::util::{records, repo_path, stance_cmd, SUITE_MODEL};
 use predicates::str::contains;
 use std::path::Path;
 use std::time::Duration;
@@ -118,8 +118,9 @@ fn report_file_follows_the_umask() {
     let tmp = tempfile::tempdir().unwrap();
     let report = tmp.path().join("report.jsonl");
     let binary = assert_cmd::cargo::cargo_bin("stance");
-    let _ = stance_cmd(); // the model is resolved before the shell runs the binary
+    let _ = stance_cmd(); // the suite's model is resolved before the shell runs the binary
     let status = std::process::Command::new("sh")
+        .env("STANCE_MODEL", SUITE_MODEL)
         .arg("-c")
         .arg(format!(
             "umask 027 && exec '{}' classify -o '{}' '{}'",
@@ -140,6 +141,7 @@ fn interrupted_run_leaves_no_temporary_file() {
     let _ = stance_cmd();
     // stdin stays open, so the run is certainly still going when the signal comes.
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stance"))
+        .env("STANCE_MODEL", SUITE_MODEL)
         .args(["classify", "-", "-o"])
         .arg(&report)
         .stdin(std::process::Stdio::piped())

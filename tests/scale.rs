@@ -1,7 +1,7 @@
 //! Runs anywhere, at any scale (issue 18): an installed binary, shards, resume after `kill -9`,
 //! empty partitions and pipeline exit codes, driven through the real binary.
 
-use crate::util::{default_cmd, records, repo_path, stance_cmd};
+use crate::util::{default_cmd, records, repo_path, stance_cmd, SUITE_MODEL};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::io::Write;
@@ -77,6 +77,7 @@ fn resume_after_kill_loses_and_repeats_nothing() {
     let out = tmp.path().join("out.jsonl");
     let _ = stance_cmd();
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stance"))
+        .env("STANCE_MODEL", SUITE_MODEL)
         .args(["classify", "--batch", "8", "--resume", "-o"])
         .arg(&out)
         .arg(&input)

@@ -5,7 +5,7 @@ use stance::hub::{resolve_model, ModelFiles, Resolver};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// The encoder most of the suite runs on: all-MiniLM-L6-v2, 5–7× faster than the default
+/// The encoder most of the suite runs on: all-MiniLM-L6-v2, 5–8× faster than the default
 /// all-mpnet-base-v2, so CI stays well inside its budget. Tests of the default system itself use
 /// [`default_cmd`].
 pub const SUITE_MODEL: &str = "sentence-transformers/all-MiniLM-L6-v2";

@@ -21,9 +21,9 @@ import ray
 class Classify:
     """One worker: runs `stance classify -` on each batch it is given."""
 
-    def __init__(self, binary, model_cache, threads):
+    def __init__(self, binary, model_cache, threads, extra):
         self.cmd = [binary, "classify", "-", "--format", "jsonl", "--errors-as-records", "--quiet",
-                    "--offline", "--threads", str(threads)]
+                    "--offline", "--threads", str(threads)] + extra
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HF_HUB_CACHE": model_cache,
                     "HOME": os.environ.get("HOME", "/tmp")}
 
@@ -48,6 +48,8 @@ def main():
     ap.add_argument("--concurrency", type=int, default=2, help="workers")
     ap.add_argument("--batch-size", type=int, default=128, help="lines per stance process")
     ap.add_argument("--threads", type=int, default=1, help="inference threads per worker")
+    ap.add_argument("--stance-arg", action="append", default=[],
+                    help="extra flag for stance classify, e.g. --stance-arg=--model=all-MiniLM-L6-v2")
     args = ap.parse_args()
 
     # One CPU per worker plus one for reading the input: with fewer, the read tasks wait for CPUs
@@ -55,7 +57,8 @@ def main():
     ray.init(num_cpus=args.concurrency + 1, include_dashboard=False, log_to_driver=False)
     records = ray.data.read_text(args.input).map_batches(
         Classify,
-        fn_constructor_args=(os.path.abspath(args.binary), os.path.abspath(args.model_cache), args.threads),
+        fn_constructor_args=(os.path.abspath(args.binary), os.path.abspath(args.model_cache), args.threads,
+                             args.stance_arg),
         batch_size=args.batch_size,
         concurrency=args.concurrency,
     )

@@ -28,7 +28,8 @@ pub struct ClassifyArgs {
     /// Label spec TOML (default: the built-in Afghanistan–Pakistan spec).
     #[arg(long)]
     spec: Option<PathBuf>,
-    /// Stance classifier: `auto` uses the trained head when one exists for the spec.
+    /// Stance classifier: `auto` uses the head trained for the spec and encoder, else zero-shot (with a
+    /// warning).
     #[arg(long, value_enum, env = "STANCE_CLASSIFIER", default_value_t = SystemKind::Auto)]
     classifier: SystemKind,
     /// Output format (default: table on a terminal, JSON lines otherwise).

@@ -31,7 +31,7 @@ pub(crate) struct Cli {
 #[derive(Debug, clap::Args)]
 pub struct GlobalArgs {
     /// Encoder: a registry id (default: sentence-transformers/all-mpnet-base-v2, the most accurate;
-    /// sentence-transformers/all-MiniLM-L6-v2 is 5–7× faster) or a local folder holding config.json,
+    /// sentence-transformers/all-MiniLM-L6-v2 is 5–8× faster) or a local folder holding config.json,
     /// tokenizer.json and model.safetensors.
     #[arg(long, global = true, env = "STANCE_MODEL")]
     pub model: Option<String>,

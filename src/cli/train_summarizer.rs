@@ -41,7 +41,8 @@ pub fn run(global: &GlobalArgs, args: TrainSummarizerArgs) -> Result<ExitCode> {
         fit: FitConfig { epochs: args.epochs, ..FitConfig::default() },
         ..SummaryTrainOptions::default()
     };
-    let trained = train_summarizer(&items, &vectors, training.description.clone(), &options)?;
+    let mut trained = train_summarizer(&items, &vectors, training.description.clone(), &options)?;
+    trained.card.encoder = Some(encoder.id());
     let card = &trained.card;
     let mut stdout = std::io::stdout().lock();
     writeln!(

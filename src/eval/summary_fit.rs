@@ -128,6 +128,7 @@ pub fn train_summarizer(
         cv,
         cv_lead3: score(&lead, None),
         weights: scorer.weights().to_vec(),
+        encoder: None,
     };
     let summarizer = LearnedSummarizer { scorer, selection };
     Ok(SummaryTraining { summarizer, card })

@@ -186,7 +186,7 @@ impl Registry {
 }
 
 /// A hub id's name without its organisation (`all-MiniLM-L6-v2` for `sentence-transformers/all-MiniLM-L6-v2`).
-fn short_name(id: &str) -> &str {
+pub fn short_name(id: &str) -> &str {
     id.rsplit('/').next().unwrap_or(id)
 }
 

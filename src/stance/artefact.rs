@@ -52,8 +52,8 @@ impl Artefact {
 
     /// The `component` of `spec` trained on the features of the encoder `model_name`
     /// ([`crate::encoder::Encoder::model_name`]): in that encoder's folder of `dir`,
-    /// `dir/<model_name>/`. The head and the probe read encoder features, so each encoder has its
-    /// own; the bag-of-words baseline reads none and stays in `dir` ([`Artefact::new`]).
+    /// `dir/<model_name>/`. The head, the probe and the summary scorer read encoder features, so each
+    /// encoder has its own; the bag-of-words baseline reads none and stays in `dir` ([`Artefact::new`]).
     pub fn of_encoder(dir: &Path, spec: &Spec, component: Component, model_name: &str) -> Self {
         Self::new(&dir.join(model_name), spec, component)
     }

@@ -22,7 +22,7 @@ pub struct LabelSpec {
 /// A complete label spec.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Spec {
-    /// Short name, used to find a trained head (`models/stance/<name>.head.*`).
+    /// Short name, used to find trained artefacts (`models/stance/<model>/<name>.head.*`).
     pub name: String,
     /// What the spec classifies.
     pub description: String,

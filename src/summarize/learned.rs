@@ -7,7 +7,7 @@
 //!
 //! Artefacts (through [`Artefact`], component `summary`): `<spec>.summary.safetensors` (the scorer)
 //! and `<spec>.summary.json` (its card: features, weights, selection settings, data, seed,
-//! cross-validated ROUGE), in the trained-artefacts folder.
+//! cross-validated ROUGE, the encoder), in the encoder's folder of the trained-artefacts folder.
 
 use super::features::{sentence_features, FEATURE_NAMES};
 use super::scorer::{FitConfig, SentenceScorer};
@@ -71,6 +71,9 @@ pub struct SummaryCard {
     pub cv_lead3: SettingScore,
     /// The fitted weight of each standardised feature (also in the safetensors file), for reading.
     pub weights: Vec<f32>,
+    /// The encoder whose sentence vectors the scorer was trained on (id@revision).
+    #[serde(default)]
+    pub encoder: Option<String>,
 }
 
 /// At most this many sentences for an article of `words` words: two for a short report (under
@@ -110,6 +113,18 @@ impl LearnedSummarizer {
     pub fn load(dir: &Path, spec: &Spec, model_name: &str) -> Result<Self> {
         let artefact = Self::artefact(dir, spec, model_name);
         let card: SummaryCard = artefact.read_json()?;
+        // A local `--model DIR` counts as its architecture's registry model, as for heads.
+        let trained_on =
+            card.encoder.as_deref().filter(|id| !id.ends_with("@local")).map(|id| id.split('@').next().unwrap_or(id));
+        if let Some(trained_on) = trained_on.filter(|id| crate::hub::registry::short_name(id) != model_name) {
+            return Err(Error::Config {
+                path: artefact.json_path().to_path_buf(),
+                message: format!(
+                    "trained on encoder {trained_on}, but it sits in the folder of {model_name}; retrain with \
+                     `stance --model {model_name} train-summarizer`"
+                ),
+            });
+        }
         if card.features != FEATURE_NAMES {
             return Err(Error::Config {
                 path: artefact.json_path().to_path_buf(),
@@ -261,6 +276,7 @@ mod tests {
             cv: vec![score.clone()],
             cv_lead3: score,
             weights: summarizer.scorer.weights().to_vec(),
+            encoder: Some("org/enc-a@abc".into()),
         };
         let (dir, spec) = (tempfile::tempdir().unwrap(), Spec::builtin());
         assert!(!LearnedSummarizer::artefact(dir.path(), &spec, "enc-a").exists());
@@ -272,6 +288,12 @@ mod tests {
         // Another encoder's cosines are on another scale: its summaries fall back, never borrow the scorer.
         assert_eq!(default_summarizer(dir.path(), &spec, "enc-b").unwrap().name(), "centrality");
         assert_eq!(default_summarizer(dir.path(), &spec, "enc-a").unwrap().name(), "learned");
+        // A card naming another encoder than its folder's is refused, as a head's is.
+        card.encoder = Some("org/enc-b@def".into());
+        summarizer.save(dir.path(), &spec, "enc-a", &card).unwrap();
+        let err = LearnedSummarizer::load(dir.path(), &spec, "enc-a").unwrap_err().to_string();
+        assert!(err.contains("trained on encoder org/enc-b") && err.contains("enc-a"), "{err}");
+        card.encoder = Some("org/enc-a@abc".into());
         card.features.pop();
         summarizer.save(dir.path(), &spec, "enc-a", &card).unwrap();
         let err = LearnedSummarizer::load(dir.path(), &spec, "enc-a").unwrap_err().to_string();
