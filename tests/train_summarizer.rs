@@ -68,8 +68,9 @@ fn train_summarizer_writes_a_loadable_scorer_and_a_card_that_says_what_it_did() 
     assert_eq!(card.features, FEATURE_NAMES);
     assert!(card.data.ends_with("(split train)"), "{}", card.data);
     assert!(!card.cv.is_empty());
-    let chosen = card.cv.iter().find(|s| s.selection == Some(card.selection));
-    let chosen = chosen.expect("the chosen selection setting is one of those cross-validated");
+    let chosen =
+        card.cv.iter().find(|s| s.selection == Some(card.selection) && s.direction_ridge == Some(card.direction_ridge));
+    let chosen = chosen.expect("the chosen selection setting and ridge penalty are among those cross-validated");
     assert!(card.cv.iter().all(|s| s.rouge1 <= chosen.rouge1), "the best ROUGE-1 is chosen: {card:?}");
     assert!(card.cv_lead3.selection.is_none());
     for s in card.cv.iter().chain([&card.cv_lead3]) {
@@ -80,6 +81,7 @@ fn train_summarizer_writes_a_loadable_scorer_and_a_card_that_says_what_it_did() 
     let summarizer = LearnedSummarizer::load(out.path(), &spec, encoder).unwrap();
     assert_eq!(summarizer.scorer.weights(), card.weights.as_slice());
     assert_eq!(summarizer.selection, card.selection);
+    assert_eq!(summarizer.scorer.direction().len(), 384, "a direction in MiniLM's space, learned from its vectors");
     let path = repo_path("data/samples/sample-neutral-1.txt");
     let raw = std::fs::read_to_string(&path).unwrap();
     let doc = document_from_text("s", &path.display().to_string(), &raw).unwrap();

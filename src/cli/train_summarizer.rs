@@ -53,12 +53,16 @@ pub fn run(global: &GlobalArgs, args: TrainSummarizerArgs) -> Result<ExitCode> {
     for s in card.cv.iter().chain([&card.cv_lead3]) {
         let setting = match s.selection {
             None => "lead-3".to_string(),
-            Some(sel) => format!(
-                "reference {} words, redundancy {}{}",
-                sel.reference_words,
-                sel.redundancy,
-                if sel == card.selection { " (chosen)" } else { "" }
-            ),
+            Some(sel) => {
+                let ridge = s.direction_ridge.unwrap_or_default();
+                let chosen = sel == card.selection && ridge == card.direction_ridge;
+                format!(
+                    "ridge {ridge}, reference {} words, redundancy {}{}",
+                    sel.reference_words,
+                    sel.redundancy,
+                    if chosen { " (chosen)" } else { "" }
+                )
+            }
         };
         writeln!(stdout, "  {setting:<44} {:.3} / {:.3} / {:.3}  {:.0} words", s.rouge1, s.rouge2, s.rouge_l, s.words)?;
     }

@@ -100,8 +100,14 @@ impl LinearHead {
 
     /// Writes the four tensors to a safetensors file.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        self.save_with(path, HashMap::new())
+    }
+
+    /// Writes the four tensors and `extra` ones (what a component keeps beside its head) to a
+    /// safetensors file.
+    pub fn save_with(&self, path: impl AsRef<Path>, extra: HashMap<&str, Tensor>) -> Result<()> {
         let path = path.as_ref();
-        let mut tensors = HashMap::new();
+        let mut tensors = extra;
         tensors.insert("scaler.mean", self.scaler.mean.clone());
         tensors.insert("scaler.std", self.scaler.std.clone());
         tensors.insert("classifier.weight", self.classifier.weight().clone());
@@ -118,10 +124,14 @@ impl LinearHead {
     /// is needed and a file changed on disk afterwards cannot affect the loaded head.
     pub fn load_file(path: impl AsRef<Path>, device: &Device) -> Result<Self> {
         let path = path.as_ref();
+        Self::from_tensors(read_tensors(path, device)?, path)
+    }
+
+    /// The head among `tensors` read from `path` (named in errors); other tensors are ignored.
+    pub fn from_tensors(tensors: HashMap<String, Tensor>, path: &Path) -> Result<Self> {
         let bad = |message: String| Error::Config { path: path.into(), message };
-        let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let tensors = candle_core::safetensors::load_buffer(&data, device)
-            .map_err(|e| bad(format!("not a safetensors file: {e}")))?;
+        let device = tensors.values().next().map_or(Device::Cpu, |t| t.device().clone());
+        let device = &device;
         let (n_classes, in_dim) = match tensors.get("classifier.weight").map(Tensor::dims2) {
             Some(Ok(dims)) => dims,
             _ => return Err(bad("no classifier.weight matrix".into())),
@@ -129,6 +139,13 @@ impl LinearHead {
         let vb = VarBuilder::from_tensors(tensors, DType::F32, device);
         Self::load(vb, in_dim, n_classes).map_err(|e| bad(e.to_string()))
     }
+}
+
+/// Every tensor of the safetensors file at `path`, read into memory (see [`LinearHead::load_file`]).
+pub fn read_tensors(path: &Path, device: &Device) -> Result<HashMap<String, Tensor>> {
+    let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    candle_core::safetensors::load_buffer(&data, device)
+        .map_err(|e| Error::Config { path: path.into(), message: format!("not a safetensors file: {e}") })
 }
 
 /// Training settings for [`train`].

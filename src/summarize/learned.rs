@@ -5,7 +5,8 @@
 //! are whole and in article order; headings, fragments and clutter never qualify (see
 //! [`summary_candidates`]).
 //!
-//! Artefacts (through [`Artefact`], component `summary`): `<spec>.summary.safetensors` (the scorer)
+//! Artefacts (through [`Artefact`], component `summary`): `<spec>.summary.safetensors` (the scorer
+//! and its learned direction)
 //! and `<spec>.summary.json` (its card: features, weights, selection settings, data, seed,
 //! cross-validated ROUGE, the encoder), in the encoder's folder of the trained-artefacts folder.
 
@@ -36,6 +37,9 @@ pub struct Selection {
 pub struct SettingScore {
     /// The setting (absent for lead-3).
     pub selection: Option<Selection>,
+    /// Ridge penalty of the scorer's learned direction (absent for lead-3).
+    #[serde(default)]
+    pub direction_ridge: Option<f64>,
     /// ROUGE-1 F1.
     pub rouge1: f64,
     /// ROUGE-2 F1.
@@ -71,6 +75,11 @@ pub struct SummaryCard {
     pub cv_lead3: SettingScore,
     /// The fitted weight of each standardised feature (also in the safetensors file), for reading.
     pub weights: Vec<f32>,
+    /// Ridge penalty of the learned direction (the best cross-validated ROUGE-1 of those tried).
+    /// Defaults when absent so that a card from before the direction is refused for its features,
+    /// with the message that says to retrain.
+    #[serde(default)]
+    pub direction_ridge: f64,
     /// The encoder whose sentence vectors the scorer was trained on (id@revision).
     #[serde(default)]
     pub encoder: Option<String>,
@@ -134,17 +143,14 @@ impl LearnedSummarizer {
                 ),
             });
         }
-        Ok(LearnedSummarizer {
-            scorer: SentenceScorer::from_head(artefact.load_weights()?)?,
-            selection: card.selection,
-        })
+        Ok(LearnedSummarizer { scorer: SentenceScorer::load_file(artefact.weights_path())?, selection: card.selection })
     }
 
     /// Writes the scorer and its card into `model_name`'s folder of `dir`; returns the artefact written.
     pub fn save(&self, dir: &Path, spec: &Spec, model_name: &str, card: &SummaryCard) -> Result<Artefact> {
         let artefact = Self::artefact(dir, spec, model_name);
-        artefact.save_weights(self.scorer.head())?;
         artefact.write_json(card)?;
+        self.scorer.save(artefact.weights_path())?;
         Ok(artefact)
     }
 }
@@ -172,7 +178,8 @@ impl Summarizer for LearnedSummarizer {
     fn summarize(&self, article: &Article<'_>, options: &SummaryOptions, preferred: &[usize]) -> Summary {
         let doc = article.doc;
         let candidates = summary_candidates(doc, doc.sentences.len());
-        let rows = sentence_features(doc, &candidates, article.sentence_vectors, article.doc_vector);
+        let rows =
+            sentence_features(doc, &candidates, article.sentence_vectors, article.doc_vector, self.scorer.direction());
         // Should the scorer fail (it cannot on well-formed rows), no sentence is worth more than the first.
         let scores = self.scorer.scores(&rows).unwrap_or_else(|_| vec![0.0; rows.len()]);
         let vector = |i: usize| article.sentence_vectors.get(i).map_or(&[][..], Vec::as_slice);
@@ -214,7 +221,7 @@ mod tests {
             })
             .collect();
         let targets: Vec<f32> = rows.iter().map(|r| r[0]).collect();
-        SentenceScorer::fit(&rows, &targets, &[1.0; 10], &FitConfig::default()).unwrap()
+        SentenceScorer::fit(&rows, &targets, &[1.0; 10], Vec::new(), &FitConfig::default()).unwrap()
     }
 
     fn sentences(n: usize, words: usize) -> Vec<String> {
@@ -262,8 +269,14 @@ mod tests {
     #[test]
     fn save_and_load_round_trip_and_a_card_for_other_features_is_refused() {
         let summarizer = summarizer(80, 90);
-        let score =
-            SettingScore { selection: Some(summarizer.selection), rouge1: 0.5, rouge2: 0.2, rouge_l: 0.3, words: 61.0 };
+        let score = SettingScore {
+            selection: Some(summarizer.selection),
+            direction_ridge: Some(1.0),
+            rouge1: 0.5,
+            rouge2: 0.2,
+            rouge_l: 0.3,
+            words: 61.0,
+        };
         let mut card = SummaryCard {
             features: FEATURE_NAMES.iter().map(|s| s.to_string()).collect(),
             target: "rouge1-recall".into(),
@@ -276,6 +289,7 @@ mod tests {
             cv: vec![score.clone()],
             cv_lead3: score,
             weights: summarizer.scorer.weights().to_vec(),
+            direction_ridge: 1.0,
             encoder: Some("org/enc-a@abc".into()),
         };
         let (dir, spec) = (tempfile::tempdir().unwrap(), Spec::builtin());

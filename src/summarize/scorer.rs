@@ -2,15 +2,21 @@
 //! fitted with candle-nn (AdamW, mean squared error, zero initial weights, full batches, so the same
 //! data always gives the same weights) to predict how much of a reference summary a sentence covers.
 //! It is a [`LinearHead`] with one output read as a score (no softmax), so it is saved and loaded as
-//! every trained component is, through [`Artefact`](crate::stance::artefact::Artefact).
+//! every trained component is, through [`Artefact`](crate::stance::artefact::Artefact), with the
+//! learned direction in the encoder's space that the `summary_direction` feature projects on saved
+//! beside it (tensor `direction`).
 
 use super::features::N_FEATURES;
-use crate::stance::linear::LinearHead;
+use crate::stance::linear::{read_tensors, LinearHead};
 use crate::{Error, Result};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{Linear, Module, Optimizer, VarBuilder, VarMap};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::path::Path;
+
+/// Name of the direction's tensor in the scorer's safetensors file.
+const DIRECTION: &str = "direction";
 
 /// How [`SentenceScorer::fit`] trains.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,11 +40,12 @@ impl Default for FitConfig {
 pub struct SentenceScorer {
     head: LinearHead,
     weights: Vec<f32>,
+    direction: Vec<f32>,
 }
 
 impl SentenceScorer {
-    /// Wraps a one-output head (as [`Artefact::load_weights`](crate::stance::artefact::Artefact::load_weights) reads it).
-    pub fn from_head(head: LinearHead) -> Result<Self> {
+    /// Wraps a one-output head and the direction its `summary_direction` feature projects on.
+    pub fn from_head(head: LinearHead, direction: Vec<f32>) -> Result<Self> {
         if head.in_dim() != N_FEATURES || head.n_classes() != 1 {
             return Err(Error::Other(format!(
                 "a summary scorer reads {N_FEATURES} features into one score, not {} into {}",
@@ -47,12 +54,33 @@ impl SentenceScorer {
             )));
         }
         let weights = head.weight_row()?;
-        Ok(SentenceScorer { head, weights })
+        Ok(SentenceScorer { head, weights, direction })
     }
 
-    /// The head, to save.
-    pub fn head(&self) -> &LinearHead {
-        &self.head
+    /// Writes the head and the direction to one safetensors file.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let direction = Tensor::new(self.direction.as_slice(), &Device::Cpu)?;
+        self.head.save_with(path, HashMap::from([(DIRECTION, direction)]))
+    }
+
+    /// Reads a scorer written by [`save`](SentenceScorer::save).
+    pub fn load_file(path: &Path) -> Result<Self> {
+        let mut tensors = read_tensors(path, &Device::Cpu)?;
+        let direction = match tensors.remove(DIRECTION).map(|t| t.to_vec1::<f32>()) {
+            Some(Ok(direction)) => direction,
+            _ => {
+                return Err(Error::Config {
+                    path: path.into(),
+                    message: "no summary direction; retrain with `stance train-summarizer`".into(),
+                })
+            }
+        };
+        Self::from_head(LinearHead::from_tensors(tensors, path)?, direction)
+    }
+
+    /// The direction in the encoder's space that the `summary_direction` feature projects on.
+    pub fn direction(&self) -> &[f32] {
+        &self.direction
     }
 
     /// The score of each feature row.
@@ -70,8 +98,15 @@ impl SentenceScorer {
     }
 
     /// Fits the scorer to `targets`, one per row, each row counting with its `weights` entry (e.g.
-    /// `1 / sentences` so that every article counts once).
-    pub fn fit(rows: &[[f32; N_FEATURES]], targets: &[f32], weights: &[f32], cfg: &FitConfig) -> Result<Self> {
+    /// `1 / sentences` so that every article counts once). The rows' `summary_direction` features
+    /// are projections on `direction` (out of fold while training), which the scorer keeps.
+    pub fn fit(
+        rows: &[[f32; N_FEATURES]],
+        targets: &[f32],
+        weights: &[f32],
+        direction: Vec<f32>,
+        cfg: &FitConfig,
+    ) -> Result<Self> {
         let n = rows.len();
         if n == 0 || targets.len() != n || weights.len() != n || weights.iter().any(|w| !(w.is_finite() && *w > 0.0)) {
             return Err(Error::Other("summary scorer: need rows with one target and one positive weight each".into()));
@@ -110,7 +145,10 @@ impl SentenceScorer {
                 model.bias().map_or_else(|| Tensor::zeros(1, DType::F32, &dev), Tensor::copy)?,
             ),
         ]);
-        Self::from_head(LinearHead::load(VarBuilder::from_tensors(tensors, DType::F32, &dev), N_FEATURES, 1)?)
+        Self::from_head(
+            LinearHead::load(VarBuilder::from_tensors(tensors, DType::F32, &dev), N_FEATURES, 1)?,
+            direction,
+        )
     }
 }
 
@@ -148,27 +186,30 @@ mod tests {
         let targets: Vec<f32> = rows.iter().map(|r| 0.5 * r[0] - 0.1 * r[1]).collect();
         let weights = vec![1.0; rows.len()];
         let cfg = FitConfig { epochs: 500, learning_rate: 0.05, weight_decay: 0.0 };
-        let scorer = SentenceScorer::fit(&rows, &targets, &weights, &cfg).unwrap();
+        let scorer = SentenceScorer::fit(&rows, &targets, &weights, vec![0.25, -1.0], &cfg).unwrap();
         assert!(scorer.weights()[0] > 0.0 && scorer.weights()[1] < 0.0, "{scorer:?}");
         let scores = scorer.scores(&[row(3.0, 0.0), row(0.0, 10.0)]).unwrap();
         assert!(scores[0] > scores[1], "{scores:?}");
-        let again = SentenceScorer::fit(&rows, &targets, &weights, &cfg).unwrap();
+        let again = SentenceScorer::fit(&rows, &targets, &weights, vec![0.25, -1.0], &cfg).unwrap();
         assert_eq!(again.weights(), scorer.weights(), "same data, same weights");
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.safetensors");
-        scorer.head().save(&path).unwrap();
-        let loaded = SentenceScorer::from_head(LinearHead::load_file(&path, &Device::Cpu).unwrap()).unwrap();
+        scorer.save(&path).unwrap();
+        let loaded = SentenceScorer::load_file(&path).unwrap();
         assert_eq!(loaded.scores(&rows).unwrap(), scorer.scores(&rows).unwrap());
+        assert_eq!(loaded.direction(), &[0.25, -1.0]);
+        LinearHead::load_file(&path, &Device::Cpu).unwrap().save(&path).unwrap();
+        assert!(SentenceScorer::load_file(&path).is_err(), "a head without a direction is not a scorer");
     }
 
     #[test]
     fn bad_input_is_refused() {
         let cfg = FitConfig::default();
-        assert!(SentenceScorer::fit(&[], &[], &[], &cfg).is_err());
-        assert!(SentenceScorer::fit(&[row(1.0, 0.0)], &[1.0], &[0.0], &cfg).is_err());
+        assert!(SentenceScorer::fit(&[], &[], &[], Vec::new(), &cfg).is_err());
+        assert!(SentenceScorer::fit(&[row(1.0, 0.0)], &[1.0], &[0.0], Vec::new(), &cfg).is_err());
         let rows = vec![vec![0.0; N_FEATURES]; 3];
         let three_classes = crate::stance::linear::train(&rows, &[0, 1, 2], 3, &Default::default());
-        assert!(SentenceScorer::from_head(three_classes.unwrap()).is_err(), "a classifier is not a scorer");
+        assert!(SentenceScorer::from_head(three_classes.unwrap(), Vec::new()).is_err(), "a classifier is not a scorer");
     }
 }
