@@ -13,9 +13,8 @@ use super::rouge::{rouge, rouge1_recall};
 use crate::encoder::articles::ArticleVectors;
 use crate::numeric::folds::stratified_folds;
 use crate::numeric::ridge::ridge;
-use crate::numeric::vector::dot;
 use crate::stance::Article;
-use crate::summarize::features::{sentence_features, DIRECTION_FEATURE, FEATURE_NAMES, N_FEATURES};
+use crate::summarize::features::{projection, sentence_features, DIRECTION_FEATURE, FEATURE_NAMES, N_FEATURES};
 use crate::summarize::learned::{Selection, SettingScore, SummaryCard};
 use crate::summarize::scorer::{FitConfig, SentenceScorer};
 use crate::summarize::{summary_candidates, LeadSummarizer, LearnedSummarizer, Summarizer, SummaryOptions};
@@ -113,12 +112,16 @@ pub fn train_summarizer(
             prepared.iter().zip(&fold_of).filter(|(_, &f)| f != fold).map(|(p, _)| p).collect();
         let scorers: Vec<SentenceScorer> =
             options.direction_ridges.iter().map(|&r| fit(&train, options, r)).collect::<Result<_>>()?;
+        // One summarizer per point of `grid`, which runs penalty by penalty.
+        let summarizers: Vec<LearnedSummarizer> = scorers
+            .iter()
+            .flat_map(|scorer| {
+                options.settings.iter().map(|&selection| LearnedSummarizer { scorer: scorer.clone(), selection })
+            })
+            .collect();
         for (p, _) in prepared.iter().zip(&fold_of).filter(|(_, &f)| f == fold) {
-            // `grid` runs penalty by penalty, so each scorer has one chunk of the totals.
-            for (scorer, totals) in scorers.iter().zip(totals.chunks_mut(options.settings.len())) {
-                for (total, &selection) in totals.iter_mut().zip(&options.settings) {
-                    add(total, &LearnedSummarizer { scorer: scorer.clone(), selection }, p);
-                }
+            for (total, summarizer) in totals.iter_mut().zip(&summarizers) {
+                add(total, summarizer, p);
             }
             add(&mut lead, &LeadSummarizer, p);
         }
@@ -162,9 +165,10 @@ pub fn train_summarizer(
 /// direction by ridge regression with penalty `ridge`: on all of `articles` for the scorer to keep,
 /// and out of fold for the rows it is fitted on.
 fn fit(articles: &[&Prepared<'_>], options: &SummaryTrainOptions, ridge: f64) -> Result<SentenceScorer> {
-    let fold_of = stratified_folds(&vec![0; articles.len()], options.folds.min(articles.len()), options.seed + 1)?;
+    let inner_folds = options.folds.min(articles.len());
+    let fold_of = stratified_folds(&vec![0; articles.len()], inner_folds, options.seed + 1)?;
     let mut rows: Vec<Vec<[f32; N_FEATURES]>> = articles.iter().map(|p| p.rows.clone()).collect();
-    for fold in 0..options.folds.min(articles.len()) {
+    for fold in 0..inner_folds {
         let others: Vec<&Prepared<'_>> =
             articles.iter().zip(&fold_of).filter(|(_, &f)| f != fold).map(|(p, _)| *p).collect();
         let direction = direction(&others, ridge)?;
@@ -196,7 +200,7 @@ fn direction(articles: &[&Prepared<'_>], ridge_penalty: f64) -> Result<Vec<f32>>
 /// Sets each row's `summary_direction` feature to its sentence vector's projection on `direction`.
 fn project(rows: &mut [[f32; N_FEATURES]], vectors: &[&[f32]], direction: &[f32]) {
     for (row, v) in rows.iter_mut().zip(vectors) {
-        row[DIRECTION_FEATURE] = if v.len() == direction.len() { dot(v, direction) } else { 0.0 };
+        row[DIRECTION_FEATURE] = projection(v, direction);
     }
 }
 

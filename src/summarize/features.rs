@@ -59,6 +59,16 @@ fn content_words(text: &str) -> Vec<String> {
     words(text).into_iter().filter(|w| w.chars().count() > 2 && !STOPWORDS.contains(&w.as_str())).collect()
 }
 
+/// The `summary_direction` feature of a sentence vector: its projection on `direction`, zero when
+/// their lengths differ (no vector, or no direction learned).
+pub fn projection(vector: &[f32], direction: &[f32]) -> f32 {
+    if vector.len() == direction.len() {
+        dot(vector, direction)
+    } else {
+        0.0
+    }
+}
+
 /// One feature row per sentence index in `candidates` (indices into `doc.sentences`), from the
 /// article, its unit sentence vectors, its unit document vector and the scorer's learned
 /// `direction` in the encoder's space. Vectors may be empty (no encoder): the cosine and direction
@@ -79,7 +89,7 @@ pub fn sentence_features(
             let text = doc.sentences[i].text.as_str();
             let all = words(text);
             let content = content_words(text);
-            let projection = vector(i).filter(|v| v.len() == direction.len()).map_or(0.0, |v| dot(v, direction));
+            let projection = vector(i).map_or(0.0, |v| projection(v, direction));
             let (doc_cosine, mean_cosine) = match vector(i) {
                 Some(v) => {
                     let others: Vec<f32> =
@@ -142,6 +152,12 @@ mod tests {
         assert!(feature(&rows[2], "quoted") > 0.3);
         assert_eq!(feature(&rows[0], "doc_cosine"), 0.0, "no vectors, no cosine");
         assert_eq!(feature(&rows[0], "summary_direction"), 0.0, "no vectors, no projection");
+    }
+
+    #[test]
+    fn the_direction_feature_sits_where_its_index_says() {
+        assert_eq!(FEATURE_NAMES[DIRECTION_FEATURE], "summary_direction");
+        assert_eq!(projection(&[1.0, 2.0], &[]), 0.0, "no direction, no projection");
     }
 
     #[test]
