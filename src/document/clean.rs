@@ -42,6 +42,7 @@ pub const CLUTTER_RULES: &[ClutterRule] = &[
     rule("link", link),
     rule("social", social),
     rule("newsletter", newsletter),
+    rule("call-to-action", call_to_action),
     rule("ticker", ticker),
     rule("cookies", cookies),
     rule("copyright", copyright),
@@ -285,6 +286,13 @@ fn newsletter(line: &str) -> Verdict<'_> {
     drop_if(hit && words(line) <= 30)
 }
 
+/// A sign-off asking the reader to act: "Please like this clip and subscribe to our channel".
+fn call_to_action(line: &str) -> Verdict<'_> {
+    let k = key(line);
+    let asks = has_any(&k, "watch the video|subscribe to the channel|subscribe to our|subscribe to my|and subscribe");
+    drop_if(has_prefix(&k, "please") && asks && words(line) <= 20)
+}
+
 /// Market-data strips: prices with ▲/▼ arrows and percentage changes.
 fn ticker(line: &str) -> Verdict<'_> {
     drop_if(line.contains(['▲', '▼', '△', '▽']) && line.contains('%') && words(line) <= 30)
@@ -511,6 +519,8 @@ mod tests {
             "Connect with us",
             "Sign up for our daily newsletter",
             "Subscribe to get the morning briefing",
+            "Please like this clip and subscribe to our YouTube channel.",
+            "Please, see the full interview and subscribe to the channel of Example TV.",
             "Don't have an account with Example News? Create one free",
             "KSE100 81,040 Increased By ▲ 312 (0.39%) USD/PKR 281.2 Decreased By ▼ -0.10 (-0.04%)",
             "We use cookies to improve your experience. Accept",
@@ -557,6 +567,8 @@ mod tests {
             "Diplomatic Efforts Amid Tensions",
             "Islamabad",
             "The 14th round of talks opened on October 14, 2025 in Doha.",
+            "Please note that the ministry asked traders to subscribe to the new customs portal before March.",
+            "Viewers were urged to subscribe to the broadcaster's Pashto service.",
         ];
         for line in content {
             assert_eq!(clutter_rule(line), None, "should be content: {line}");
