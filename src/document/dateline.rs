@@ -8,21 +8,29 @@ use super::sentences::ends_sentence;
 /// Removes the dateline (with a syndication tag before it) from the first paragraph that has one,
 /// looking through the lead and a standfirst before it, and past the short lines a page may put
 /// first (outlet name, "Key points", bullets, a repeated headline); at most [`DATELINE_SCAN`]
-/// paragraphs. Machine date stamps on the paragraphs it passes are removed on the way.
-pub fn strip_lead_dateline(paragraphs: &mut [String]) {
+/// paragraphs. Machine date stamps on the paragraphs it passes are removed on the way, and so are
+/// the short sentences above the dateline (fewer than [`PROSE_WORDS`] words: an outlet's motto or
+/// masthead, "The Example Times, the nation's trusted voice."), which the story cannot open with.
+pub fn strip_lead_dateline(paragraphs: &mut Vec<String>) {
     let mut prose = 0;
-    for p in paragraphs.iter_mut().take(DATELINE_SCAN) {
+    for i in 0..paragraphs.len().min(DATELINE_SCAN) {
+        let p = &mut paragraphs[i];
         let unstamped = strip_date_stamp(p);
         let rest = strip_dateline(strip_syndication_tag(unstamped));
         if rest.len() != unstamped.len() {
             *p = rest.to_string();
+            let mut index = 0;
+            paragraphs.retain(|p| {
+                index += 1;
+                index > i || !(ends_sentence(p) && words(p) < PROSE_WORDS)
+            });
             return;
         }
         // A date stamp on a standfirst: the lead's dateline may still follow.
         if unstamped.len() != p.len() {
             *p = unstamped.to_string();
         }
-        if words(p) >= 8 && ends_sentence(p) {
+        if words(p) >= PROSE_WORDS && ends_sentence(p) {
             prose += 1;
             if prose == 2 {
                 return;
@@ -86,6 +94,9 @@ fn strip_syndication_tag(paragraph: &str) -> &str {
 
 /// The most paragraphs [`strip_lead_dateline`] looks through.
 const DATELINE_SCAN: usize = 8;
+
+/// Words a paragraph needs to count as prose: two prose paragraphs end the search for the dateline.
+pub(super) const PROSE_WORDS: usize = 8;
 
 /// Strips a leading dateline (`PESHAWAR: `, `Kabul, Nov 12: `, `ISLAMABAD (Reuters) — `,
 /// `Kabul, Afghanistan – `, `(AP) - `) from a paragraph and returns the rest; returns the paragraph
@@ -262,5 +273,17 @@ mod tests {
             vec![para(body), para(body), para("KABUL: A second meeting was held later that day in the city.")];
         strip_lead_dateline(&mut later);
         assert!(later[2].starts_with("KABUL: "), "a dateline after two prose paragraphs is not the lead's");
+    }
+
+    #[test]
+    fn short_sentences_above_the_dateline_go_with_it() {
+        let standfirst = "Traders say the closure has cost them more than any season before it.";
+        let mut page = vec![
+            "The Example Herald, the valley's own voice.".to_string(),
+            standfirst.to_string(),
+            "PESHAWAR: The Torkham crossing stayed shut on Monday.".to_string(),
+        ];
+        strip_lead_dateline(&mut page);
+        assert_eq!(page, [standfirst, "The Torkham crossing stayed shut on Monday."]);
     }
 }

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::clean::{clean_line, clean_paragraphs, continues_sentence, html_title, html_to_text, normalize};
-use super::dateline::{after_date_stamp, strip_lead_dateline};
+use super::clean::{clean_line, clean_paragraphs, continues_sentence, html_title, html_to_text, normalize, words};
+use super::dateline::{after_date_stamp, strip_lead_dateline, PROSE_WORDS};
 use super::sentences::{bullet_len, split_sentences_within, DEFAULT_MAX_SENTENCE_CHARS};
 use super::{input_id, Document, LoadError};
 use crate::error::panic_message;
@@ -515,13 +515,11 @@ fn text_document(id: String, path: &str, raw: &str, limits: LoadLimits) -> Loade
     build(id, path, None, clean_paragraphs(&normalized), limits)
 }
 
-/// Assembles a document from cleaned paragraphs: drops a repeat of the title, strips the dateline,
-/// splits sentences; fails when no text is left.
+/// Assembles a document from cleaned paragraphs: drops a repeat of the title (with the short lines a
+/// page puts above it), strips the dateline, splits sentences; fails when no text is left.
 fn build(id: String, path: &str, title: Option<String>, mut paragraphs: Vec<String>, limits: LoadLimits) -> Loaded {
-    if let (Some(t), Some(first)) = (&title, paragraphs.first()) {
-        if first.eq_ignore_ascii_case(t) {
-            paragraphs.remove(0);
-        }
+    if let Some(t) = &title {
+        drop_repeated_headline(&mut paragraphs, t);
     }
     strip_lead_dateline(&mut paragraphs);
     let text = paragraphs.join("\n\n");
@@ -531,6 +529,21 @@ fn build(id: String, path: &str, title: Option<String>, mut paragraphs: Vec<Stri
         return Err(LoadError::new(id, path, msg));
     }
     Ok(Document { id, path: path.to_string(), title, text, sentences })
+}
+
+/// How far into the text a repeat of the headline is looked for.
+const HEADLINE_SCAN: usize = 4;
+
+/// Drops a repeat of the headline among the first paragraphs, with everything above it when that is
+/// only short lines (fewer than [`PROSE_WORDS`] words each: an outlet's name or motto, a section, a
+/// date), which a page puts between its title and the story.
+fn drop_repeated_headline(paragraphs: &mut Vec<String>, title: &str) {
+    let Some(repeat) = paragraphs.iter().take(HEADLINE_SCAN).position(|p| p.eq_ignore_ascii_case(title)) else {
+        return;
+    };
+    if paragraphs[..repeat].iter().all(|p| words(p) < PROSE_WORDS) {
+        paragraphs.drain(..=repeat);
+    }
 }
 
 #[cfg(test)]
@@ -664,5 +677,19 @@ mod tests {
         }
         assert_eq!(input_id("dir/x.y.jsonl"), "x.y");
         assert_eq!(input_id("-"), "stdin");
+    }
+
+    #[test]
+    fn a_repeated_headline_takes_the_page_furniture_above_it() {
+        let title = "Envoys Meet Again on Border Trade";
+        let body = "The two delegations met in Kabul on Sunday to discuss the crossings.";
+        let furnished = format!("{title}\n\nThe Example Herald, the valley's own voice.\n\n{title}\n\n{body}");
+        let doc = document_from_text("a", "a.txt", &furnished).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((doc.title.as_deref(), doc.text.as_str()), (Some(title), body));
+        // Prose above the repeat is the story's own: nothing is dropped.
+        let lead = "Traders on both sides of the frontier have waited three weeks for the talks.";
+        let quoted = format!("{title}\n\n{lead}\n\n{title}\n\n{body}");
+        let doc = document_from_text("b", "b.txt", &quoted).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(doc.text, format!("{lead}\n\n{title}\n\n{body}"));
     }
 }
