@@ -18,7 +18,7 @@ pub enum Verdict<'a> {
     Keep,
     /// The whole line is clutter.
     Drop,
-    /// Clutter glued to the front of content ("SEE ALSO: …HeadlineThe text…"): keep this part.
+    /// Clutter glued to content ("SEE ALSO: …HeadlineThe text…", "… in Kabul. Photo: Example"): keep this part.
     KeepPart(&'a str),
 }
 
@@ -399,7 +399,23 @@ fn credit(line: &str) -> Verdict<'_> {
     let prefixes = "photo:|photo by|photo credit|photograph:|image:|image credit|image by|picture:|\
         file photo|credit:|courtesy|illustration:";
     let prefixed = prefixes.split('|').any(|p| lower.starts_with(p)) && words(line) <= 25;
-    drop_if(prefixed || (line.starts_with('(') && line.ends_with(')') && words(line) <= 4))
+    // A caption in brackets, whatever its length: "[Photo caption: … Photo: Example Agency]".
+    let captioned = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')).is_some_and(|inner| {
+        let inner = inner.to_lowercase();
+        "caption|photo caption|image caption".split('|').chain(prefixes.split('|')).any(|p| inner.starts_with(p))
+    });
+    if prefixed || captioned || (line.starts_with('(') && line.ends_with(')') && words(line) <= 4) {
+        return Verdict::Drop;
+    }
+    // A credit after the caption's last sentence: "… talks in Kabul. Image Credit: Example Agency".
+    let credited = |end: usize| {
+        let after = &line[end + 2..];
+        prefixes.split('|').any(|p| after_label(after, p).is_some()) && words(after) <= 8 && !ends_sentence(after)
+    };
+    match line.match_indices(". ").map(|(i, _)| i).find(|&i| credited(i)) {
+        Some(end) => Verdict::KeepPart(&line[..=end]),
+        None => Verdict::Keep,
+    }
 }
 
 /// Stray one- or two-word lowercase fragments left by page templates ("on", "editorial").
@@ -520,6 +536,7 @@ mod tests {
             "Sign up for our daily newsletter",
             "Subscribe to get the morning briefing",
             "Please like this clip and subscribe to our YouTube channel.",
+            "[Photo caption: Traders wait at the crossing on Monday, as talks stall in the capital. Photo: Example Agency]",
             "Please, see the full interview and subscribe to the channel of Example TV.",
             "Don't have an account with Example News? Create one free",
             "KSE100 81,040 Increased By ▲ 312 (0.39%) USD/PKR 281.2 Decreased By ▼ -0.10 (-0.04%)",
@@ -569,6 +586,7 @@ mod tests {
             "The 14th round of talks opened on October 14, 2025 in Doha.",
             "Please note that the ministry asked traders to subscribe to the new customs portal before March.",
             "Viewers were urged to subscribe to the broadcaster's Pashto service.",
+            "The envoys met in Kabul. Courtesy calls on the governor followed.",
         ];
         for line in content {
             assert_eq!(clutter_rule(line), None, "should be content: {line}");
@@ -584,6 +602,10 @@ mod tests {
             Some("Pakistan closed the Torkham crossing on Sunday.")
         );
         assert_eq!(clean_line("## Border trade"), Some("Border trade"));
+        assert_eq!(
+            clean_line("The envoys met in Kabul on Sunday. Image Credit: Example Agency"),
+            Some("The envoys met in Kabul on Sunday.")
+        );
         assert_eq!(clean_line("- Share on Facebook"), None);
         assert_eq!(
             clean_line("AdvertisementSKIP ADVERTISEMENTThe envoy arrived in Kabul on Sunday."),
