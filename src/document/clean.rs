@@ -286,11 +286,13 @@ fn newsletter(line: &str) -> Verdict<'_> {
     drop_if(hit && words(line) <= 30)
 }
 
-/// A sign-off asking the reader to act: "Please like this clip and subscribe to our channel".
+/// A sign-off asking the reader to act: "Please like this clip and subscribe to our channel". Quoted
+/// speech ("“Please watch the video …,” he said") is the story's, and is kept.
 fn call_to_action(line: &str) -> Verdict<'_> {
     let k = key(line);
     let asks = has_any(&k, "watch the video|subscribe to the channel|subscribe to our|subscribe to my|and subscribe");
-    drop_if(has_prefix(&k, "please") && asks && words(line) <= 20)
+    let quoted = line.contains(['"', '“', '”']);
+    drop_if(has_prefix(&line.to_lowercase(), "please") && asks && !quoted && words(line) <= 20)
 }
 
 /// Market-data strips: prices with ▲/▼ arrows and percentage changes.
@@ -393,7 +395,8 @@ fn date(line: &str) -> Verdict<'_> {
     drop_if(bare || (labelled && words(line) <= 10))
 }
 
-/// Image credits ("Photo: …", "File photo") and a lone parenthesised source such as "(Reuters)".
+/// Image credits ("Photo: …", "File photo"), a lone parenthesised source such as "(Reuters)" and a
+/// caption in brackets; a credit glued after a caption's last sentence is cut off.
 fn credit(line: &str) -> Verdict<'_> {
     let lower = line.to_lowercase();
     let prefixes = "photo:|photo by|photo credit|photograph:|image:|image credit|image by|picture:|\
@@ -407,10 +410,12 @@ fn credit(line: &str) -> Verdict<'_> {
     if prefixed || captioned || (line.starts_with('(') && line.ends_with(')') && words(line) <= 4) {
         return Verdict::Drop;
     }
-    // A credit after the caption's last sentence: "… talks in Kabul. Image Credit: Example Agency".
+    // A credit after the caption's last sentence: "… talks in Kabul. Image Credit: Example Agency"
+    // (labels with a colon only: "Courtesy of the hosts, …" may open a sentence wrapped onto the next line).
+    let glued = "photo:|photo credit:|photograph:|image:|image credit:|picture:|credit:|illustration:";
     let credited = |end: usize| {
         let after = &line[end + 2..];
-        prefixes.split('|').any(|p| after_label(after, p).is_some()) && words(after) <= 8 && !ends_sentence(after)
+        glued.split('|').any(|p| after_label(after, p).is_some()) && words(after) <= 8 && !ends_sentence(after)
     };
     match line.match_indices(". ").map(|(i, _)| i).find(|&i| credited(i)) {
         Some(end) => Verdict::KeepPart(&line[..=end]),
@@ -587,6 +592,7 @@ mod tests {
             "Please note that the ministry asked traders to subscribe to the new customs portal before March.",
             "Viewers were urged to subscribe to the broadcaster's Pashto service.",
             "The envoys met in Kabul. Courtesy calls on the governor followed.",
+            "“Please watch the video and tell me this is not a crime,” a trader said.",
         ];
         for line in content {
             assert_eq!(clutter_rule(line), None, "should be content: {line}");
@@ -606,6 +612,8 @@ mod tests {
             clean_line("The envoys met in Kabul on Sunday. Image Credit: Example Agency"),
             Some("The envoys met in Kabul on Sunday.")
         );
+        let wrapped = "The delegations met in Kabul on Sunday. Courtesy of the Qatari";
+        assert_eq!(clean_line(wrapped), Some(wrapped));
         assert_eq!(clean_line("- Share on Facebook"), None);
         assert_eq!(
             clean_line("AdvertisementSKIP ADVERTISEMENTThe envoy arrived in Kabul on Sunday."),

@@ -3,26 +3,30 @@
 //! it, and removed so that summaries and evidence start with the story.
 
 use super::clean::{is_one_of, words, MONTHS};
-use super::sentences::ends_sentence;
+use super::sentences::{bullet_len, ends_sentence};
 
 /// Removes the dateline (with a syndication tag before it) from the first paragraph that has one,
 /// looking through the lead and a standfirst before it, and past the short lines a page may put
 /// first (outlet name, "Key points", bullets, a repeated headline); at most [`DATELINE_SCAN`]
 /// paragraphs. Machine date stamps on the paragraphs it passes are removed on the way, and so are
-/// the short sentences above the dateline (fewer than [`PROSE_WORDS`] words: an outlet's motto or
-/// masthead, "The Example Times, the nation's trusted voice."), which the story cannot open with.
+/// the paragraphs above the first prose one that are a short sentence (fewer than [`PROSE_WORDS`]
+/// words, not a bullet: an outlet's motto, "The Example Times, the nation's trusted voice."), which
+/// the story cannot open with.
 pub fn strip_lead_dateline(paragraphs: &mut Vec<String>) {
     let mut prose = 0;
+    let mut first_prose = None;
     for i in 0..paragraphs.len().min(DATELINE_SCAN) {
         let p = &mut paragraphs[i];
         let unstamped = strip_date_stamp(p);
         let rest = strip_dateline(strip_syndication_tag(unstamped));
         if rest.len() != unstamped.len() {
             *p = rest.to_string();
+            let above = first_prose.unwrap_or(i);
             let mut index = 0;
             paragraphs.retain(|p| {
+                let motto = index < above && ends_sentence(p) && words(p) < PROSE_WORDS && bullet_len(p) == 0;
                 index += 1;
-                index > i || !(ends_sentence(p) && words(p) < PROSE_WORDS)
+                !motto
             });
             return;
         }
@@ -31,6 +35,7 @@ pub fn strip_lead_dateline(paragraphs: &mut Vec<String>) {
             *p = unstamped.to_string();
         }
         if words(p) >= PROSE_WORDS && ends_sentence(p) {
+            first_prose.get_or_insert(i);
             prose += 1;
             if prose == 2 {
                 return;
@@ -280,10 +285,13 @@ mod tests {
         let standfirst = "Traders say the closure has cost them more than any season before it.";
         let mut page = vec![
             "The Example Herald, the valley's own voice.".to_string(),
+            "- Crossing shut for a third day.".to_string(),
             standfirst.to_string(),
+            "Traders count the cost.".to_string(),
             "PESHAWAR: The Torkham crossing stayed shut on Monday.".to_string(),
         ];
         strip_lead_dateline(&mut page);
-        assert_eq!(page, [standfirst, "The Torkham crossing stayed shut on Monday."]);
+        let kept = ["- Crossing shut for a third day.", standfirst, "Traders count the cost."];
+        assert_eq!(page, [&kept[..], &["The Torkham crossing stayed shut on Monday."]].concat());
     }
 }
