@@ -291,8 +291,10 @@ fn newsletter(line: &str) -> Verdict<'_> {
 fn call_to_action(line: &str) -> Verdict<'_> {
     let k = key(line);
     let asks = has_any(&k, "watch the video|subscribe to the channel|subscribe to our|subscribe to my|and subscribe");
+    // `key` trims a leading quote mark, so the line itself must open with the word.
+    let opens = line.starts_with(char::is_alphabetic) && has_prefix(&k, "please");
     let quoted = line.contains(['"', '“', '”']);
-    drop_if(has_prefix(&line.to_lowercase(), "please") && asks && !quoted && words(line) <= 20)
+    drop_if(opens && asks && !quoted && words(line) <= 20)
 }
 
 /// Market-data strips: prices with ▲/▼ arrows and percentage changes.
